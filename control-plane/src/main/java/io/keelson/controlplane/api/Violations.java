@@ -1,0 +1,30 @@
+package io.keelson.controlplane.api;
+
+import com.google.rpc.BadRequest;
+import io.keelson.controlplane.errors.GrpcErrors;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects every field violation of a request, so the caller learns all of them at once. */
+final class Violations {
+
+    private final List<BadRequest.FieldViolation> found = new ArrayList<>();
+
+    void add(String field, String description) {
+        found.add(GrpcErrors.violation(field, description));
+    }
+
+    void check(boolean ok, String field, String description) {
+        if (!ok) {
+            add(field, description);
+        }
+    }
+
+    /** Throws INVALID_ARGUMENT with every violation found, if any. */
+    void throwIfAny() {
+        if (!found.isEmpty()) {
+            throw GrpcErrors.invalidArgument(found);
+        }
+    }
+}

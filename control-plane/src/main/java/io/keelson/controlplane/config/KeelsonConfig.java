@@ -1,0 +1,91 @@
+package io.keelson.controlplane.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every {@code keelson.*} configuration key, declared once. Values are validated at start-up;
+ * a bad value stops the platform with a message naming the key. {@code docs/operations.md}
+ * lists the same keys.
+ */
+@ConfigMapping(prefix = "keelson")
+public interface KeelsonConfig {
+
+    /** Where embedded state and the bootstrap admin token live ({@code KEELSON_HOME}). */
+    Path home();
+
+    Gateway gateway();
+
+    /** Per system: {@code keelson.systems.<name>.address}. */
+    Map<String, SystemConfig> systems();
+
+    Auth auth();
+
+    Audit audit();
+
+    interface Gateway {
+        /** gRPC port of the gateway; 0 picks a free one. */
+        @WithDefault("9000")
+        @Min(0)
+        @Max(65535)
+        int port();
+
+        /** Interface to bind. */
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /** Threads running gateway calls (auth, control-plane RPCs, relays). */
+        @WithDefault("8")
+        @Min(1)
+        @Max(512)
+        int threads();
+
+        /** Server certificate (PEM) for clients of the gateway; plaintext when unset. */
+        Optional<Path> tlsCert();
+
+        Optional<Path> tlsKey();
+
+        /** CA whose client certificates the gateway requires (mTLS from clients). */
+        Optional<Path> tlsClientCa();
+
+        /** Client certificate the gateway presents to remote systems (mTLS to services). */
+        Optional<Path> serviceTlsCert();
+
+        Optional<Path> serviceTlsKey();
+
+        /** CA that signed the remote systems' certificates. */
+        Optional<Path> serviceTlsCa();
+
+        /** Deadline of one health probe of a routed system. */
+        @WithDefault("2s")
+        Duration probeTimeout();
+    }
+
+    interface SystemConfig {
+        /** {@code in-process:<name>} (embedded), a gRPC target such as {@code host:port} (remote), or unset (not deployed). */
+        Optional<String> address();
+    }
+
+    interface Auth {
+        /**
+         * How often tokens are re-read from the store, so that changes made by another control-plane
+         * replica (cluster mode) are seen. Changes made through this process apply at once.
+         */
+        @WithDefault("1s")
+        Duration reloadInterval();
+    }
+
+    interface Audit {
+        /** Audit records waiting to be written before callers are slowed down (never dropped). */
+        @WithDefault("65536")
+        @Min(1024)
+        int queueCapacity();
+    }
+}

@@ -1,0 +1,172 @@
+package io.keelson.controlplane.gateway;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.keelson.common.v1.ErrorReason;
+import io.keelson.controlplane.auth.Principal;
+import io.keelson.controlplane.errors.GrpcErrors;
+
+import java.util.Optional;
+
+/**
+ * Relays one method of a routed system, as opaque bytes, over the system's channel. All four call
+ * shapes use the same relay with flow control in both directions (a side asks for the next message
+ * only when the other side can take it), after grpc-java's proxy example. The deadline travels on,
+ * the bearer token does not: the routed system gets the caller's identity in {@code keelson-principal}.
+ */
+final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
+
+    private final SystemRoute route;
+    private final MethodDescriptor<byte[], byte[]> method;
+
+    ForwardingHandler(SystemRoute route, MethodDescriptor<byte[], byte[]> method) {
+        this.route = route;
+        this.method = method;
+    }
+
+    @Override
+    public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> serverCall, Metadata headers) {
+        Optional<ManagedChannel> channel = route.channel();
+        if (channel.isEmpty()) {
+            StatusRuntimeException e = GrpcErrors.of(Status.Code.UNIMPLEMENTED, ErrorReason.ERROR_REASON_SYSTEM_NOT_DEPLOYED,
+                    "system " + route.name() + " is not deployed in this platform");
+            serverCall.close(e.getStatus(), e.getTrailers());
+            return new ServerCall.Listener<>() {
+            };
+        }
+        CallOptions options = CallOptions.DEFAULT;
+        Deadline deadline = Context.current().getDeadline();
+        if (deadline != null) {
+            options = options.withDeadline(deadline);
+        }
+        ClientCall<byte[], byte[]> clientCall = channel.get().newCall(method, options);
+        Relay relay = new Relay(serverCall, clientCall, channel.get());
+        clientCall.start(relay.fromBackend, outgoingHeaders(headers));
+        serverCall.request(1);
+        clientCall.request(1);
+        return relay.fromClient;
+    }
+
+    private static Metadata outgoingHeaders(Metadata incoming) {
+        Metadata out = new Metadata();
+        out.merge(incoming);
+        out.removeAll(CallContext.AUTHORIZATION);
+        out.removeAll(CallContext.PRINCIPAL_HEADER);
+        out.removeAll(CallContext.ROLE_HEADER);
+        Optional<Principal> principal = CallContext.principal();
+        principal.ifPresent(p -> {
+            out.put(CallContext.PRINCIPAL_HEADER, p.tokenId());
+            out.put(CallContext.ROLE_HEADER, p.role().wireName());
+        });
+        return out;
+    }
+
+    /** One relayed call: two listeners that hand messages across, each pausing when the other side is full. */
+    private final class Relay {
+        private final ServerCall<byte[], byte[]> serverCall;
+        private final ClientCall<byte[], byte[]> clientCall;
+        private final ManagedChannel channel;
+        private boolean headersReceived;
+        private boolean clientWantsMore;
+        private boolean backendWantsMore;
+
+        Relay(ServerCall<byte[], byte[]> serverCall, ClientCall<byte[], byte[]> clientCall, ManagedChannel channel) {
+            this.serverCall = serverCall;
+            this.clientCall = clientCall;
+            this.channel = channel;
+        }
+
+        final ServerCall.Listener<byte[]> fromClient = new ServerCall.Listener<>() {
+            @Override
+            public void onMessage(byte[] message) {
+                clientCall.sendMessage(message);
+                synchronized (Relay.this) {
+                    if (clientCall.isReady()) {
+                        serverCall.request(1);
+                    } else {
+                        clientWantsMore = true;
+                    }
+                }
+            }
+
+            @Override
+            public void onHalfClose() {
+                clientCall.halfClose();
+            }
+
+            @Override
+            public void onCancel() {
+                clientCall.cancel("the caller cancelled", null);
+            }
+
+            @Override
+            public void onReady() {
+                synchronized (Relay.this) {
+                    if (backendWantsMore) {
+                        backendWantsMore = false;
+                        clientCall.request(1);
+                    }
+                }
+            }
+        };
+
+        final ClientCall.Listener<byte[]> fromBackend = new ClientCall.Listener<>() {
+            @Override
+            public void onHeaders(Metadata headers) {
+                synchronized (Relay.this) {
+                    headersReceived = true;
+                }
+                serverCall.sendHeaders(headers);
+            }
+
+            @Override
+            public void onMessage(byte[] message) {
+                serverCall.sendMessage(message);
+                synchronized (Relay.this) {
+                    if (serverCall.isReady()) {
+                        clientCall.request(1);
+                    } else {
+                        backendWantsMore = true;
+                    }
+                }
+            }
+
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+                boolean transportFailure;
+                synchronized (Relay.this) {
+                    transportFailure = !headersReceived && status.getCode() == Status.Code.UNAVAILABLE;
+                }
+                if (transportFailure) {
+                    // The system never answered: name it, and let the next call reconnect at once
+                    // instead of waiting out the channel's back-off.
+                    channel.resetConnectBackoff();
+                    StatusRuntimeException e = GrpcErrors.of(Status.Code.UNAVAILABLE, ErrorReason.ERROR_REASON_SYSTEM_UNREACHABLE,
+                            "system " + route.name() + " at " + route.address() + " is unreachable: " + status.getDescription());
+                    serverCall.close(e.getStatus(), e.getTrailers());
+                    return;
+                }
+                serverCall.close(status, trailers);
+            }
+
+            @Override
+            public void onReady() {
+                synchronized (Relay.this) {
+                    if (clientWantsMore) {
+                        clientWantsMore = false;
+                        serverCall.request(1);
+                    }
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,104 @@
+package io.keelson.controlplane.gateway;
+
+import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.TlsServerCredentials;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one gRPC port of the platform: the control-plane API, every routed system, gRPC health and
+ * reflection, all behind the same interceptors (tracing, then observing, then authentication).
+ */
+public final class GatewayServer implements AutoCloseable {
+
+    /** Server-side TLS for clients of the gateway; with {@code clientCa} set, clients must present a certificate. */
+    public record Tls(Path cert, Path key, Optional<Path> clientCa) {
+    }
+
+    private final Server server;
+    private final HealthStatusManager health = new HealthStatusManager();
+
+    public GatewayServer(String host, int port, Optional<Tls> tls, ExecutorService executor,
+                         BindableService controlPlane, RoutedServices routed,
+                         List<ServerInterceptor> interceptorsOutermostFirst) {
+        var builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials(tls))
+                .executor(executor)
+                .addService(controlPlane)
+                .addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .addService(ProtoReflectionService.newInstance())
+                .fallbackHandlerRegistry(routed.fallback());
+        for (ServerServiceDefinition definition : routed.definitions()) {
+            builder.addService(definition);
+        }
+        // ServerBuilder.intercept runs the last-added interceptor first.
+        for (int i = interceptorsOutermostFirst.size() - 1; i >= 0; i--) {
+            builder.intercept(interceptorsOutermostFirst.get(i));
+        }
+        this.server = builder.build();
+    }
+
+    public GatewayServer start() {
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the gateway port: " + e.getMessage(), e);
+        }
+        return this;
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public boolean isRunning() {
+        return !server.isShutdown() && !server.isTerminated();
+    }
+
+    @Override
+    public void close() {
+        health.enterTerminalState();
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ServerCredentials credentials(Optional<Tls> tls) {
+        if (tls.isEmpty()) {
+            return InsecureServerCredentials.create();
+        }
+        try {
+            TlsServerCredentials.Builder b = TlsServerCredentials.newBuilder()
+                    .keyManager(tls.get().cert().toFile(), tls.get().key().toFile());
+            if (tls.get().clientCa().isPresent()) {
+                b.trustManager(tls.get().clientCa().get().toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+            }
+            return b.build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the gateway TLS files", e);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.keelson.controlplane.gateway;
+
+import io.grpc.ClientInterceptor;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.keelson.controlplane.v1.DeploymentMode;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Resolves a system name to its route; owns the channels it opened. */
+public final class SystemRouter implements AutoCloseable {
+
+    public static final String IN_PROCESS_PREFIX = "in-process:";
+
+    private final SystemCatalog catalog;
+    private final Map<String, SystemRoute> routes = new LinkedHashMap<>();
+
+    /**
+     * @param addresses system name → address, as configured under {@code keelson.systems.<name>.address}
+     * @throws IllegalArgumentException naming the configuration key when a name or address is bad
+     */
+    public SystemRouter(SystemCatalog catalog, Map<String, String> addresses, ChannelSecurity security,
+                        ClientInterceptor... interceptors) {
+        this.catalog = catalog;
+        addresses.forEach((name, address) -> {
+            if (catalog.find(name).isEmpty()) {
+                throw new IllegalArgumentException(configKey(name) + ": unknown system '" + name + "'; known systems: "
+                        + catalog.systems().stream().map(KnownSystem::name).toList());
+            }
+        });
+        for (KnownSystem system : catalog.systems()) {
+            String address = addresses.getOrDefault(system.name(), "").trim();
+            routes.put(system.name(), address.isEmpty() ? SystemRoute.notDeployed(system) : open(system, address, security, interceptors));
+        }
+    }
+
+    public SystemCatalog catalog() {
+        return catalog;
+    }
+
+    public Optional<SystemRoute> route(String system) {
+        return Optional.ofNullable(routes.get(system));
+    }
+
+    public List<SystemRoute> routes() {
+        return List.copyOf(routes.values());
+    }
+
+    static String configKey(String system) {
+        return "keelson.systems." + system + ".address";
+    }
+
+    private static SystemRoute open(KnownSystem system, String address, ChannelSecurity security,
+                                    ClientInterceptor[] interceptors) {
+        if (address.startsWith(IN_PROCESS_PREFIX)) {
+            String name = address.substring(IN_PROCESS_PREFIX.length());
+            if (name.isBlank()) {
+                throw new IllegalArgumentException(configKey(system.name()) + ": '" + address + "' names no in-process server");
+            }
+            ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().intercept(interceptors).build();
+            return new SystemRoute(system, DeploymentMode.DEPLOYMENT_MODE_EMBEDDED, address, Optional.of(channel));
+        }
+        if (address.contains(" ") || !(address.contains(":") || address.contains("///"))) {
+            throw new IllegalArgumentException(configKey(system.name()) + ": '" + address
+                    + "' is not 'in-process:<name>' nor a gRPC target such as 'host:port'");
+        }
+        ManagedChannel channel = Grpc.newChannelBuilder(address, security.credentials())
+                .directExecutor()
+                .intercept(interceptors)
+                .build();
+        return new SystemRoute(system, DeploymentMode.DEPLOYMENT_MODE_REMOTE, address, Optional.of(channel));
+    }
+
+    @Override
+    public void close() {
+        for (SystemRoute route : routes.values()) {
+            route.channel().ifPresent(ManagedChannel::shutdownNow);
+        }
+        for (SystemRoute route : routes.values()) {
+            route.channel().ifPresent(channel -> {
+                try {
+                    channel.awaitTermination(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.keelson.controlplane.ops;
+
+import io.agroal.api.AgroalDataSource;
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
+import io.keelson.controlplane.api.ControlPlaneGrpcService;
+import io.keelson.controlplane.audit.AuditStore;
+import io.keelson.controlplane.audit.AuditTrail;
+import io.keelson.controlplane.auth.ApiToken;
+import io.keelson.controlplane.auth.Role;
+import io.keelson.controlplane.auth.TokenRegistry;
+import io.keelson.controlplane.config.KeelsonConfig;
+import io.keelson.controlplane.echo.EchoService;
+import io.keelson.controlplane.gateway.AuthInterceptor;
+import io.keelson.controlplane.gateway.ChannelSecurity;
+import io.keelson.controlplane.gateway.EmbeddedServer;
+import io.keelson.controlplane.gateway.GatewayServer;
+import io.keelson.controlplane.gateway.MethodPolicies;
+import io.keelson.controlplane.gateway.ObservingInterceptor;
+import io.keelson.controlplane.gateway.RoutedServices;
+import io.keelson.controlplane.gateway.SystemCatalog;
+import io.keelson.controlplane.gateway.SystemProber;
+import io.keelson.controlplane.gateway.SystemRouter;
+import io.keelson.controlplane.state.JdbcAuditStore;
+import io.keelson.controlplane.state.JdbcTokenStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
+import io.quarkus.agroal.DataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Assembles the platform from configuration and runs it: state store, tokens, audit trail,
+ * embedded systems, routes and the gateway port. The parts are plain objects; this bean only wires
+ * them and owns their lifecycle.
+ */
+@ApplicationScoped
+public class Platform {
+
+    private static final Logger LOG = Logger.getLogger(Platform.class);
+
+    @Inject
+    KeelsonConfig config;
+    @Inject
+    MeterRegistry meters;
+    @Inject
+    OpenTelemetry openTelemetry;
+    @Inject
+    @DataSource("embedded")
+    jakarta.enterprise.inject.Instance<AgroalDataSource> embeddedDataSource;
+    @Inject
+    @DataSource("postgresql")
+    jakarta.enterprise.inject.Instance<AgroalDataSource> postgresDataSource;
+    @ConfigProperty(name = "quarkus.datasource.postgresql.active", defaultValue = "false")
+    boolean postgresActive;
+    @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
+    int httpPort;
+
+    private TokenRegistry tokens;
+    private AuditTrail auditTrail;
+    private AuditStore auditStore;
+    private SystemRouter router;
+    private SystemProber prober;
+    private EmbeddedServer embedded;
+    private GatewayServer gateway;
+    private ExecutorService gatewayExecutor;
+    private ScheduledExecutorService reloader;
+    private String storeName;
+
+    void start(@Observes StartupEvent event) {
+        javax.sql.DataSource dataSource = postgresActive ? postgresDataSource.get() : embeddedDataSource.get();
+        storeName = postgresActive ? "postgresql" : "embedded H2 under " + config.home();
+        tokens = new TokenRegistry(new JdbcTokenStore(dataSource), Clock.systemUTC());
+        auditStore = new JdbcAuditStore(dataSource);
+        auditTrail = new AuditTrail(auditStore, config.audit().queueCapacity());
+
+        SystemCatalog catalog = SystemCatalog.standard();
+        router = new SystemRouter(catalog, addresses(), serviceSecurity(), clientTracing());
+        prober = new SystemProber(config.gateway().probeTimeout());
+        embedded = new EmbeddedServer(EmbeddedServer.NAME, embeddedServices()).start();
+
+        AtomicInteger threadId = new AtomicInteger();
+        gatewayExecutor = Executors.newFixedThreadPool(config.gateway().threads(), r -> {
+            Thread t = new Thread(r, "keelson-gateway-" + threadId.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        List<ServerInterceptor> interceptors = List.of(
+                GrpcTelemetry.create(openTelemetry).newServerInterceptor(),
+                new ObservingInterceptor(List.of(new AuditObserver(auditTrail), new GatewayMetrics(meters)), Clock.systemUTC()),
+                new AuthInterceptor(tokens, new MethodPolicies(catalog)));
+        gateway = new GatewayServer(config.gateway().host(), config.gateway().port(), gatewayTls(), gatewayExecutor,
+                new ControlPlaneGrpcService(router, prober, tokens, auditStore), new RoutedServices(router), interceptors)
+                .start();
+
+        reloader = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "keelson-token-reload");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.auth().reloadInterval().toMillis();
+        reloader.scheduleWithFixedDelay(this::reloadTokens, every, every, TimeUnit.MILLISECONDS);
+
+        Optional<Path> adminToken = bootstrapAdminToken();
+        LOG.infof("Keelson is up: gRPC gateway on %s:%d (reflection on); health and metrics on http://localhost:%d/q/health "
+                        + "and /q/metrics; state in %s; admin token %s",
+                config.gateway().host(), gateway.port(), httpPort, storeName,
+                adminToken.map(p -> "written to " + p).orElse("already issued (see " + config.home().resolve(AdminTokenFile.NAME) + ")"));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (reloader != null) {
+            reloader.shutdownNow();
+        }
+        if (gatewayExecutor != null) {
+            gatewayExecutor.shutdown();
+        }
+        if (embedded != null) {
+            embedded.close();
+        }
+        if (router != null) {
+            router.close();
+        }
+        if (auditTrail != null) {
+            auditTrail.close();
+        }
+    }
+
+    private void reloadTokens() {
+        try {
+            tokens.reload();
+        } catch (RuntimeException e) {
+            LOG.warnf("could not reload API tokens from %s: %s", storeName, e.getMessage());
+        }
+    }
+
+    /** On the very first start (no token at all) an admin token is made and only its path is printed. */
+    private Optional<Path> bootstrapAdminToken() {
+        if (!tokens.isEmpty()) {
+            return Optional.empty();
+        }
+        TokenRegistry.IssuedToken issued = tokens.create("bootstrap-admin", Role.ADMIN, Set.of(ApiToken.ALL_SYSTEMS),
+                Optional.empty(), "keelson-bootstrap");
+        return Optional.of(AdminTokenFile.write(config.home(), issued.bearer()));
+    }
+
+    private Map<String, String> addresses() {
+        Map<String, String> out = new LinkedHashMap<>();
+        config.systems().forEach((name, system) -> system.address().ifPresent(a -> out.put(name, a)));
+        return out;
+    }
+
+    /** Services hosted in this JVM. Each system's service module adds its own here as it arrives. */
+    private List<BindableService> embeddedServices() {
+        EchoService echo = new EchoService();
+        return List.of(echo::definition);
+    }
+
+    private ChannelSecurity serviceSecurity() {
+        KeelsonConfig.Gateway g = config.gateway();
+        if (g.serviceTlsCert().isPresent() && (g.serviceTlsKey().isEmpty() || g.serviceTlsCa().isEmpty())) {
+            throw new IllegalArgumentException(
+                    "keelson.gateway.service-tls-key and keelson.gateway.service-tls-ca are required when keelson.gateway.service-tls-cert is set");
+        }
+        return new ChannelSecurity(g.serviceTlsCert(), g.serviceTlsKey(), g.serviceTlsCa());
+    }
+
+    private io.grpc.ClientInterceptor clientTracing() {
+        return GrpcTelemetry.create(openTelemetry).newClientInterceptor();
+    }
+
+    private Optional<GatewayServer.Tls> gatewayTls() {
+        KeelsonConfig.Gateway g = config.gateway();
+        if (g.tlsCert().isPresent() != g.tlsKey().isPresent()) {
+            throw new IllegalArgumentException("keelson.gateway.tls-cert and keelson.gateway.tls-key must be set together");
+        }
+        return g.tlsCert().map(cert -> new GatewayServer.Tls(cert, g.tlsKey().get(), g.tlsClientCa()));
+    }
+
+    public int gatewayPort() {
+        return gateway.port();
+    }
+
+    public boolean gatewayRunning() {
+        return gateway != null && gateway.isRunning();
+    }
+
+    public TokenRegistry tokens() {
+        return tokens;
+    }
+
+    public AuditTrail auditTrail() {
+        return auditTrail;
+    }
+
+    public SystemRouter router() {
+        return router;
+    }
+
+    public SystemProber prober() {
+        return prober;
+    }
+
+    public String storeName() {
+        return storeName;
+    }
+}

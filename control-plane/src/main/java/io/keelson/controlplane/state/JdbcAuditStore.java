@@ -1,0 +1,100 @@
+package io.keelson.controlplane.state;
+
+import io.keelson.controlplane.audit.AuditQuery;
+import io.keelson.controlplane.audit.AuditRecord;
+import io.keelson.controlplane.audit.AuditStore;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@link AuditStore} over JDBC; the same SQL runs on the embedded H2 file and on PostgreSQL. */
+public final class JdbcAuditStore implements AuditStore {
+
+    private final DataSource dataSource;
+
+    public JdbcAuditStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public void appendAll(List<AuditRecord> records) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO audit_event (at_us, principal, system_name, method, allowed, status_code, detail, latency_us, peer)"
+                            + " VALUES (?,?,?,?,?,?,?,?,?)")) {
+                for (AuditRecord a : records) {
+                    s.setLong(1, Micros.of(a.time()));
+                    s.setString(2, clip(a.principal(), 128));
+                    s.setString(3, clip(a.system(), 64));
+                    s.setString(4, clip(a.method(), 256));
+                    s.setBoolean(5, a.allowed());
+                    s.setString(6, a.statusCode());
+                    s.setString(7, clip(a.detail(), 1024));
+                    s.setLong(8, a.latencyMicros());
+                    s.setString(9, clip(a.peer(), 128));
+                    s.addBatch();
+                }
+                s.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new StateException("could not write " + records.size() + " audit records", e);
+        }
+    }
+
+    @Override
+    public List<AuditRecord> query(AuditQuery q) {
+        StringBuilder sql = new StringBuilder(
+                "SELECT seq, at_us, principal, system_name, method, allowed, status_code, detail, latency_us, peer"
+                        + " FROM audit_event WHERE seq < ?");
+        List<Object> args = new ArrayList<>();
+        args.add(q.beforeSequence());
+        q.system().ifPresent(v -> { sql.append(" AND system_name = ?"); args.add(v); });
+        q.principal().ifPresent(v -> { sql.append(" AND principal = ?"); args.add(v); });
+        q.start().ifPresent(v -> { sql.append(" AND at_us >= ?"); args.add(Micros.of(v)); });
+        q.end().ifPresent(v -> { sql.append(" AND at_us < ?"); args.add(Micros.of(v)); });
+        sql.append(" ORDER BY seq DESC");
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                s.setObject(i + 1, args.get(i));
+            }
+            s.setMaxRows(q.limit());
+            List<AuditRecord> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(new AuditRecord(
+                            r.getLong("seq"),
+                            Micros.toInstant(r.getLong("at_us")),
+                            r.getString("principal"),
+                            r.getString("system_name"),
+                            r.getString("method"),
+                            r.getBoolean("allowed"),
+                            r.getString("status_code"),
+                            r.getString("detail"),
+                            r.getLong("latency_us"),
+                            r.getString("peer")));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StateException("could not query the audit log", e);
+        }
+    }
+
+    private static String clip(String value, int max) {
+        return value.length() <= max ? value : value.substring(0, max);
+    }
+}
