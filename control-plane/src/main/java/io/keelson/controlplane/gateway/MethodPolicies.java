@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * The policy of every method the gateway serves, read from the {@code keelson.common.v1.access}
- * option in each method's descriptor. A method the gateway does not know needs authentication and
- * write access before it is told it does not exist, so probing reveals nothing to strangers.
+ * option in each method's descriptor. A method the gateway does not know still needs a valid token
+ * before the caller is told it does not exist, so probing reveals nothing to strangers.
  */
 public final class MethodPolicies {
 
@@ -48,7 +48,7 @@ public final class MethodPolicies {
         }
         String service = MethodDescriptor.extractFullServiceName(fullMethodName);
         String system = service == null ? "unknown" : catalog.ownerOf(service).map(KnownSystem::name).orElse("unknown");
-        return new MethodPolicy(system, Access.WRITE, false);
+        return new MethodPolicy(system, Access.READ, false);
     }
 
     private void addService(ServiceDescriptor service, String system) {

@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The gateway's view of the routed systems: for every service of every known system, a service
@@ -95,11 +96,16 @@ public final class RoutedServices {
 
     private ServerCallHandler<byte[], byte[]> unknownMethod(String methodName) {
         String service = MethodDescriptor.extractFullServiceName(methodName);
-        String message = router.catalog().ownerOf(service == null ? "" : service)
-                .map(system -> "system " + system.name() + " has no method " + methodName)
+        Optional<SystemRoute> route = router.catalog().ownerOf(service == null ? "" : service)
+                .flatMap(system -> router.route(system.name()));
+        ErrorReason reason = route.filter(r -> r.channel().isEmpty()).isPresent()
+                ? ErrorReason.ERROR_REASON_SYSTEM_NOT_DEPLOYED : ErrorReason.ERROR_REASON_UNKNOWN_METHOD;
+        String message = route.map(r -> r.channel().isEmpty()
+                        ? "system " + r.name() + " is not deployed in this platform (no route for " + methodName + ")"
+                        : "system " + r.name() + " has no method " + methodName)
                 .orElse("no Keelson system serves " + methodName);
         return (ServerCall<byte[], byte[]> call, io.grpc.Metadata headers) -> {
-            StatusRuntimeException e = GrpcErrors.of(Status.Code.UNIMPLEMENTED, ErrorReason.ERROR_REASON_UNKNOWN_METHOD, message);
+            StatusRuntimeException e = GrpcErrors.of(Status.Code.UNIMPLEMENTED, reason, message);
             call.close(e.getStatus(), e.getTrailers());
             return new ServerCall.Listener<>() {
             };

@@ -1,0 +1,363 @@
+package io.keelson.controlplane.gateway;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.keelson.common.v1.ErrorReason;
+import io.keelson.common.v1.Role;
+import io.keelson.controlplane.auth.ApiToken;
+import io.keelson.controlplane.ops.Platform;
+import io.keelson.controlplane.v1.AuditEvent;
+import io.keelson.controlplane.v1.ControlPlaneServiceGrpc;
+import io.keelson.controlplane.v1.CreateApiTokenRequest;
+import io.keelson.controlplane.v1.CreateApiTokenResponse;
+import io.keelson.controlplane.v1.Decision;
+import io.keelson.controlplane.v1.DeploymentMode;
+import io.keelson.controlplane.v1.GetSystemHealthRequest;
+import io.keelson.controlplane.v1.ListAuditEventsRequest;
+import io.keelson.controlplane.v1.ListSystemsRequest;
+import io.keelson.controlplane.v1.RevokeApiTokenRequest;
+import io.keelson.controlplane.v1.ServingState;
+import io.keelson.controlplane.v1.SystemInfo;
+import io.keelson.controlplane.v1.WhoAmIRequest;
+import io.keelson.echo.v1.EchoRequest;
+import io.keelson.echo.v1.EchoResponse;
+import io.keelson.echo.v1.EchoServiceGrpc;
+import io.keelson.echo.v1.SetGreetingRequest;
+import io.keelson.echo.v1.StreamEchoRequest;
+import io.quarkus.test.common.http.TestHTTPResource;
+import jakarta.inject.Inject;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * The gateway's contract, exercised through real gRPC over its network port. One subclass runs it
+ * with the echo system embedded, one with echo in a separate JVM (cluster mode): routing, auth and
+ * audit must behave the same.
+ */
+abstract class GatewayTestBase {
+
+    @Inject
+    Platform platform;
+
+    @TestHTTPResource("/q/metrics")
+    URI metrics;
+
+    ManagedChannel channel;
+    String admin;
+    String operator;
+    String viewer;
+
+    /** How the echo system is deployed in this mode. */
+    abstract DeploymentMode expectedEchoMode();
+
+    @BeforeEach
+    void connect() {
+        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", platform.gatewayPort(), InsecureChannelCredentials.create()).build();
+        admin = issue(io.keelson.controlplane.auth.Role.ADMIN, ApiToken.ALL_SYSTEMS);
+        operator = issue(io.keelson.controlplane.auth.Role.OPERATOR, ApiToken.ALL_SYSTEMS);
+        viewer = issue(io.keelson.controlplane.auth.Role.VIEWER, ApiToken.ALL_SYSTEMS);
+    }
+
+    @AfterEach
+    void disconnect() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void callsWithoutAValidTokenAreUnauthenticated() {
+        StatusRuntimeException none = expectStatus(() -> echo(null).echo(EchoRequest.newBuilder().setMessage("hi").build()),
+                Status.Code.UNAUTHENTICATED);
+        StatusRuntimeException bad = expectStatus(() -> controlPlane("kt_garbage").listSystems(ListSystemsRequest.getDefaultInstance()),
+                Status.Code.UNAUTHENTICATED);
+
+        assertThat(reason(none)).isEqualTo(ErrorReason.ERROR_REASON_TOKEN_MISSING.name());
+        assertThat(reason(bad)).isEqualTo(ErrorReason.ERROR_REASON_TOKEN_INVALID.name());
+    }
+
+    @Test
+    void aViewerCannotCallMutatingMethods() {
+        StatusRuntimeException onSystem = expectStatus(() -> echo(viewer).setGreeting(SetGreetingRequest.newBuilder().setGreeting("x").build()),
+                Status.Code.PERMISSION_DENIED);
+        StatusRuntimeException onControlPlane = expectStatus(() -> controlPlane(viewer).createApiToken(CreateApiTokenRequest.newBuilder()
+                .setName("sneaky").setRole(Role.ROLE_ADMIN).addScopes("*").build()), Status.Code.PERMISSION_DENIED);
+
+        assertThat(reason(onSystem)).isEqualTo(ErrorReason.ERROR_REASON_ROLE_INSUFFICIENT.name());
+        assertThat(reason(onControlPlane)).isEqualTo(ErrorReason.ERROR_REASON_ROLE_INSUFFICIENT.name());
+        assertThat(echo(operator).setGreeting(SetGreetingRequest.newBuilder().setGreeting("").build())).isNotNull();
+        assertThat(echo(viewer).echo(EchoRequest.newBuilder().setMessage("read is fine").build()).getMessage()).isEqualTo("read is fine");
+    }
+
+    @Test
+    void scopesKeepATokenToItsSystems() {
+        String gpuosOnly = issue(io.keelson.controlplane.auth.Role.OPERATOR, "gpuos");
+
+        StatusRuntimeException e = expectStatus(() -> echo(gpuosOnly).echo(EchoRequest.newBuilder().setMessage("x").build()),
+                Status.Code.PERMISSION_DENIED);
+
+        assertThat(reason(e)).isEqualTo(ErrorReason.ERROR_REASON_SCOPE_MISSING.name());
+        assertThat(controlPlane(gpuosOnly).whoAmI(WhoAmIRequest.getDefaultInstance()).getToken().getScopesList()).containsExactly("gpuos");
+    }
+
+    @Test
+    void aRevokedTokenIsRefusedOnItsNextCall() {
+        CreateApiTokenResponse created = controlPlane(admin).createApiToken(CreateApiTokenRequest.newBuilder()
+                .setName("short-lived").setRole(Role.ROLE_VIEWER).addScopes("echo").build());
+        assertThat(created.getSecret()).startsWith("kt_" + created.getToken().getId() + "_");
+        assertThat(echo(created.getSecret()).echo(EchoRequest.newBuilder().setMessage("before").build()).getMessage()).isEqualTo("before");
+
+        controlPlane(admin).revokeApiToken(RevokeApiTokenRequest.newBuilder().setId(created.getToken().getId()).build());
+
+        StatusRuntimeException e = expectStatus(() -> echo(created.getSecret()).echo(EchoRequest.newBuilder().setMessage("after").build()),
+                Status.Code.UNAUTHENTICATED);
+        assertThat(reason(e)).isEqualTo(ErrorReason.ERROR_REASON_TOKEN_REVOKED.name());
+    }
+
+    @Test
+    void everyCallAllowedOrDeniedIsAudited() {
+        String auditee = issue(io.keelson.controlplane.auth.Role.VIEWER, "echo");
+        String auditeeId = auditee.substring(3, 19);
+        echo(auditee).echo(EchoRequest.newBuilder().setMessage("allowed").build());
+        expectStatus(() -> echo(auditee).setGreeting(SetGreetingRequest.newBuilder().setGreeting("no").build()), Status.Code.PERMISSION_DENIED);
+        expectStatus(() -> echo(null).echo(EchoRequest.getDefaultInstance()), Status.Code.UNAUTHENTICATED);
+        assertThat(platform.auditTrail().awaitWritten(Duration.ofSeconds(10))).isTrue();
+
+        List<AuditEvent> events = controlPlane(admin).listAuditEvents(ListAuditEventsRequest.newBuilder()
+                .setPrincipal(auditeeId).build()).getEventsList();
+        List<AuditEvent> anonymous = controlPlane(admin).listAuditEvents(ListAuditEventsRequest.newBuilder()
+                .setPrincipal("anonymous").setSystem("echo").setPageSize(1).build()).getEventsList();
+
+        assertThat(events).extracting(AuditEvent::getMethod, AuditEvent::getDecision, AuditEvent::getStatusCode).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("keelson.echo.v1.EchoService/SetGreeting", Decision.DECISION_DENIED, "PERMISSION_DENIED"),
+                org.assertj.core.groups.Tuple.tuple("keelson.echo.v1.EchoService/Echo", Decision.DECISION_ALLOWED, "OK"));
+        assertThat(events.get(0).getDetail()).contains("role viewer");
+        assertThat(events).allSatisfy(e -> assertThat(e.getSystem()).isEqualTo("echo"));
+        assertThat(anonymous).singleElement().satisfies(e -> {
+            assertThat(e.getDecision()).isEqualTo(Decision.DECISION_DENIED);
+            assertThat(e.getStatusCode()).isEqualTo("UNAUTHENTICATED");
+            assertThat(e.getMethod()).isEqualTo("keelson.echo.v1.EchoService/Echo");
+        });
+    }
+
+    @Test
+    void theGatewayRoutesUnaryAndStreamingCallsAndForwardsTheCallerNotTheToken() {
+        EchoResponse reply = echo(viewer).echo(EchoRequest.newBuilder().setMessage("ping")
+                .setPayload(com.google.protobuf.ByteString.copyFromUtf8("payload")).build());
+        Iterator<EchoResponse> stream = echo(viewer).streamEcho(StreamEchoRequest.newBuilder().setMessage("s").setCount(500).build());
+        List<Integer> indexes = new ArrayList<>();
+        stream.forEachRemaining(r -> indexes.add(r.getIndex()));
+
+        assertThat(reply.getMessage()).isEqualTo("ping");
+        assertThat(reply.getPayload().toStringUtf8()).isEqualTo("payload");
+        assertThat(reply.getPrincipal()).isEqualTo(viewer.substring(3, 19));
+        assertThat(indexes).hasSize(500).isSorted().startsWith(0).endsWith(499);
+    }
+
+    @Test
+    void aSystemsOwnErrorsReachTheCallerWithTheirDetails() {
+        StatusRuntimeException e = expectStatus(() -> echo(viewer).streamEcho(StreamEchoRequest.newBuilder().setCount(0).build()).next(),
+                Status.Code.INVALID_ARGUMENT);
+
+        assertThat(violations(e)).extracting(BadRequest.FieldViolation::getField).containsExactly("count");
+    }
+
+    @Test
+    void malformedControlPlaneRequestsListEveryBadField() {
+        StatusRuntimeException create = expectStatus(() -> controlPlane(admin).createApiToken(CreateApiTokenRequest.newBuilder()
+                .setName("").addScopes("echo").addScopes("nope").build()), Status.Code.INVALID_ARGUMENT);
+        StatusRuntimeException list = expectStatus(() -> controlPlane(admin).listAuditEvents(ListAuditEventsRequest.newBuilder()
+                .setPageSize(-1).setPageToken("garbage!").build()), Status.Code.INVALID_ARGUMENT);
+        StatusRuntimeException revoke = expectStatus(() -> controlPlane(admin).revokeApiToken(RevokeApiTokenRequest.newBuilder()
+                .setId("../../etc").build()), Status.Code.INVALID_ARGUMENT);
+
+        assertThat(violations(create)).extracting(BadRequest.FieldViolation::getField).containsExactly("name", "role", "scopes[1]");
+        assertThat(violations(list)).extracting(BadRequest.FieldViolation::getField).containsExactly("page_size", "page_token");
+        assertThat(violations(revoke)).extracting(BadRequest.FieldViolation::getField).containsExactly("id");
+        assertThat(reason(create)).isEqualTo(ErrorReason.ERROR_REASON_INVALID_ARGUMENT.name());
+    }
+
+    @Test
+    void aSystemThatIsNotDeployedAnswersUnimplementedNamingIt() {
+        MethodDescriptor<byte[], byte[]> gpuosMethod = MethodDescriptor.<byte[], byte[]>newBuilder(ByteMarshaller.INSTANCE, ByteMarshaller.INSTANCE)
+                .setFullMethodName("keelson.gpuos.v1.GpuosService/SubmitTask")
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .build();
+
+        StatusRuntimeException e = expectStatus(() -> ClientCalls.blockingUnaryCall(authed(viewer), gpuosMethod,
+                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[0]), Status.Code.UNIMPLEMENTED);
+
+        assertThat(e.getStatus().getDescription()).contains("gpuos").contains("not deployed");
+        assertThat(reason(e)).isEqualTo(ErrorReason.ERROR_REASON_SYSTEM_NOT_DEPLOYED.name());
+    }
+
+    @Test
+    void systemsAndTheirHealthAreListed() {
+        List<SystemInfo> systems = controlPlane(viewer).listSystems(ListSystemsRequest.getDefaultInstance()).getSystemsList();
+        var health = controlPlane(viewer).getSystemHealth(GetSystemHealthRequest.newBuilder().setSystem("echo").build());
+        var gpuos = controlPlane(viewer).getSystemHealth(GetSystemHealthRequest.newBuilder().setSystem("gpuos").build());
+
+        assertThat(systems).extracting(SystemInfo::getName)
+                .containsExactly("gpuos", "agentcgroup", "acrfence", "sysom", "schedcp", "wio", "echo");
+        assertThat(systems.get(6).getMode()).isEqualTo(expectedEchoMode());
+        assertThat(systems.get(6).getServicesList()).containsExactly("keelson.echo.v1.EchoService");
+        assertThat(health.getState()).isEqualTo(ServingState.SERVING_STATE_SERVING);
+        assertThat(gpuos.getState()).isEqualTo(ServingState.SERVING_STATE_NOT_DEPLOYED);
+        expectStatus(() -> controlPlane(viewer).getSystemHealth(GetSystemHealthRequest.newBuilder().setSystem("nope").build()),
+                Status.Code.NOT_FOUND);
+    }
+
+    @Test
+    void reflectionDescribesTheControlPlaneAndEveryRoutedSystem() throws Exception {
+        CompletableFuture<List<String>> services = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(authed(viewer))
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse r) {
+                        services.complete(r.getListServicesResponse().getServiceList().stream().map(ServiceResponse::getName).toList());
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        services.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+
+        assertThat(services.get(10, TimeUnit.SECONDS))
+                .contains("keelson.controlplane.v1.ControlPlaneService", "keelson.echo.v1.EchoService", "grpc.health.v1.Health");
+        requests.onCompleted();
+    }
+
+    @Test
+    void whoAmINamesTheCaller() {
+        var me = controlPlane(operator).whoAmI(WhoAmIRequest.getDefaultInstance()).getToken();
+
+        assertThat(me.getId()).isEqualTo(operator.substring(3, 19));
+        assertThat(me.getRole()).isEqualTo(Role.ROLE_OPERATOR);
+    }
+
+    @Test
+    void metricsCountCallsBySystemMethodAndCode() throws Exception {
+        expectStatus(() -> echo(viewer).setGreeting(SetGreetingRequest.newBuilder().setGreeting("x").build()), Status.Code.PERMISSION_DENIED);
+        echo(viewer).echo(EchoRequest.newBuilder().setMessage("m").build());
+
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+
+        assertThat(body).containsPattern("keelson_gateway_calls_seconds_count\\{[^}]*code=\"PERMISSION_DENIED\"[^}]*method=\"keelson.echo.v1.EchoService/SetGreeting\"[^}]*system=\"echo\"");
+        assertThat(body).containsPattern("keelson_gateway_calls_seconds_bucket\\{[^}]*code=\"OK\"[^}]*method=\"keelson.echo.v1.EchoService/Echo\"");
+    }
+
+    // ---- helpers ----
+
+    String issue(io.keelson.controlplane.auth.Role role, String scope) {
+        return platform.tokens().create("test-" + role.wireName(), role, Set.of(scope), Optional.empty(), "test").bearer();
+    }
+
+    Channel authed(String bearer) {
+        if (bearer == null) {
+            return channel;
+        }
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + bearer);
+        return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    EchoServiceGrpc.EchoServiceBlockingStub echo(String bearer) {
+        return EchoServiceGrpc.newBlockingStub(authed(bearer)).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    ControlPlaneServiceGrpc.ControlPlaneServiceBlockingStub controlPlane(String bearer) {
+        return ControlPlaneServiceGrpc.newBlockingStub(authed(bearer)).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    static StatusRuntimeException expectStatus(ThrowingCallable call, Status.Code code) {
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call);
+        assertThat(e).as("expected %s", code).isNotNull();
+        assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code);
+        return e;
+    }
+
+    static String reason(StatusRuntimeException e) {
+        return details(e, ErrorInfo.class).map(ErrorInfo::getReason).orElse("");
+    }
+
+    static List<BadRequest.FieldViolation> violations(StatusRuntimeException e) {
+        return details(e, BadRequest.class).map(BadRequest::getFieldViolationsList).orElse(List.of());
+    }
+
+    private static <T extends com.google.protobuf.Message> Optional<T> details(StatusRuntimeException e, Class<T> type) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(e);
+        if (status == null) {
+            return Optional.empty();
+        }
+        for (Any any : status.getDetailsList()) {
+            if (any.is(type)) {
+                try {
+                    return Optional.of(any.unpack(type));
+                } catch (InvalidProtocolBufferException ex) {
+                    throw new AssertionError(ex);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    enum ByteMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+        INSTANCE;
+
+        @Override
+        public java.io.InputStream stream(byte[] value) {
+            return new java.io.ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(java.io.InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.keelson.controlplane.testing;
+
+import io.keelson.controlplane.echo.EchoServer;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** The echo system in a JVM of its own on localhost, as a remote system is deployed in cluster mode. */
+public final class EchoProcess implements AutoCloseable {
+
+    private Process process;
+    private int port;
+
+    /** Starts on {@code port} (0: a free one) and returns once it serves. */
+    public EchoProcess start(int requestedPort) {
+        try {
+            process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx128m", "-cp", System.getProperty("java.class.path"), EchoServer.class.getName(),
+                    Integer.toString(requestedPort))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("LISTENING ")) {
+                    port = Integer.parseInt(line.substring("LISTENING ".length()).trim());
+                    return this;
+                }
+            }
+            throw new IllegalStateException("echo process exited before listening: " + process.waitFor());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String address() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** SIGKILL, then wait until the process is gone. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts again on the same port. */
+    public void restart() {
+        start(port);
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            kill();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.keelson.controlplane.testing;
+
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Databases for store tests: an H2 file (the embedded store) and the PostgreSQL server that
+ * {@code ./keelson test} starts, reached through {@code KEELSON_TEST_PG_URL} / {@code _USER} /
+ * {@code _PASSWORD}. Without that server the PostgreSQL tests are skipped with the reason, unless
+ * {@code KEELSON_REQUIRE_POSTGRES=1} (set by the test command), where they fail instead.
+ */
+public final class TestDatabases {
+
+    private TestDatabases() {
+    }
+
+    /** The H2 URL the platform uses, for a store file under {@code dir}. */
+    public static String h2Url(Path dir) {
+        return "jdbc:h2:file:" + dir.resolve("keelson") + ";WRITE_DELAY=0";
+    }
+
+    public static DataSource h2(Path dir) {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL(h2Url(dir));
+        ds.setUser("keelson");
+        ds.setPassword("");
+        migrate(ds, Optional.empty());
+        return ds;
+    }
+
+    /** Connection settings of the test PostgreSQL server, or a skip (or failure, when required). */
+    public static PostgresServer postgres() {
+        String url = System.getenv("KEELSON_TEST_PG_URL");
+        if (url == null || url.isBlank()) {
+            String why = "KEELSON_TEST_PG_URL is not set: no PostgreSQL server for this test (./keelson test starts one)";
+            if ("1".equals(System.getenv("KEELSON_REQUIRE_POSTGRES"))) {
+                Assertions.fail(why);
+            }
+            Assumptions.abort(why);
+        }
+        return new PostgresServer(url, env("KEELSON_TEST_PG_USER", "keelson"), env("KEELSON_TEST_PG_PASSWORD", ""));
+    }
+
+    /** A PostgreSQL server; each {@link #freshSchema()} is an empty, migrated schema of its own. */
+    public record PostgresServer(String url, String user, String password) {
+
+        public DataSource freshSchema() {
+            String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setUrl(url);
+            ds.setUser(user);
+            ds.setPassword(password);
+            ds.setCurrentSchema(schema);
+            migrate(ds, Optional.of(schema));
+            return ds;
+        }
+
+        /** The JDBC URL of a fresh migrated schema, for a platform started against it. */
+        public String freshSchemaUrl() {
+            PGSimpleDataSource ds = (PGSimpleDataSource) freshSchema();
+            return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + ds.getCurrentSchema();
+        }
+    }
+
+    private static void migrate(DataSource ds, Optional<String> schema) {
+        var config = Flyway.configure().dataSource(ds).locations("classpath:db/migration");
+        schema.ifPresent(s -> config.schemas(s).createSchemas(true));
+        config.load().migrate();
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null ? fallback : value;
+    }
+}
