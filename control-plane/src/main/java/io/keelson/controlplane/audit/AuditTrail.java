@@ -20,6 +20,7 @@ public final class AuditTrail implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(AuditTrail.class);
     private static final int MAX_BATCH = 2048;
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final AuditStore store;
     private final BlockingQueue<AuditRecord> queue;
@@ -82,7 +83,14 @@ public final class AuditTrail implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
+                // Linger briefly so a busy gateway commits hundreds of records per transaction
+                // instead of a handful: the commit, not the row, is the expensive part.
+                long lingerUntil = System.nanoTime() + LINGER_NANOS;
+                while (batch.size() < MAX_BATCH && System.nanoTime() < lingerUntil) {
+                    if (queue.drainTo(batch, MAX_BATCH - batch.size()) == 0) {
+                        Thread.sleep(1);
+                    }
+                }
                 storeWithRetry(batch);
                 written.addAndGet(batch.size());
                 batch.clear();

@@ -17,10 +17,11 @@ import java.util.stream.Collectors;
 /**
  * Issues, checks and revokes API tokens.
  *
- * <p>Checks run against an in-memory copy of the store so the hot path does no I/O. Every change
- * made through this registry is written to the store first and then to the copy, so in one process
- * a revocation takes effect on the very next call. Other processes sharing the store (cluster mode)
- * see changes on a miss and at each {@link #reload()}.
+ * <p>Checks run against an in-memory copy of the store, so authorising a call does no I/O and may
+ * run on a transport thread. Every change made through this registry is written to the store first
+ * and then to the copy, so in one process a revocation takes effect on the very next call. Other
+ * processes sharing the store (control-plane replicas in cluster mode) see changes at their next
+ * {@link #reload()}.
  */
 public final class TokenRegistry {
 
@@ -86,7 +87,7 @@ public final class TokenRegistry {
                     "missing API token: send 'authorization: Bearer <token>'");
         }
         Optional<BearerSecret> secret = BearerSecret.parse(bearer.get());
-        Optional<ApiToken> stored = secret.flatMap(s -> lookup(s.tokenId()));
+        Optional<ApiToken> stored = secret.map(s -> byId.get(s.tokenId()));
         if (stored.isEmpty() || !secret.get().matches(stored.get().secretHash())) {
             return new Verdict.Unauthenticated(ErrorReason.ERROR_REASON_TOKEN_INVALID, "invalid API token");
         }
@@ -113,13 +114,4 @@ public final class TokenRegistry {
         return new Verdict.Allowed(principal);
     }
 
-    private Optional<ApiToken> lookup(String id) {
-        ApiToken cached = byId.get(id);
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        Optional<ApiToken> stored = store.find(id);
-        stored.ifPresent(token -> byId.put(token.id(), token));
-        return stored;
-    }
 }

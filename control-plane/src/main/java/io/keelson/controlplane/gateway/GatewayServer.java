@@ -3,6 +3,9 @@ package io.keelson.controlplane.gateway;
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
@@ -19,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -35,11 +39,20 @@ public final class GatewayServer implements AutoCloseable {
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
 
-    public GatewayServer(String host, int port, Optional<Tls> tls, ExecutorService executor,
+    public GatewayServer(String host, int port, Optional<Tls> tls, ExecutorService blockingPool,
                          BindableService controlPlane, RoutedServices routed,
                          List<ServerInterceptor> interceptorsOutermostFirst) {
+        String blockingService = controlPlane.bindService().getServiceDescriptor().getName();
         var builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials(tls))
-                .executor(executor)
+                // Relays, auth and audit never block, so they run on the transport threads; only the
+                // control-plane RPCs (state store, health probes) get the worker pool.
+                .directExecutor()
+                .callExecutor(new ServerCallExecutorSupplier() {
+                    @Override
+                    public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata metadata) {
+                        return blockingService.equals(call.getMethodDescriptor().getServiceName()) ? blockingPool : null;
+                    }
+                })
                 .addService(controlPlane)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())

@@ -94,7 +94,9 @@ class TokenRegistryTest {
     void anotherRegistryOnTheSameStoreSeesNewTokensAndRevocationsAfterReload() {
         TokenRegistry other = new TokenRegistry(new JdbcTokenStore(TestDatabases.h2(dir)), clock);
         TokenRegistry.IssuedToken issued = registry.create("shared", Role.VIEWER, Set.of("*"), Optional.empty(), "test");
+        assertThat(reason(other.authorize(Optional.of(issued.bearer()), ECHO_READ))).isEqualTo(ErrorReason.ERROR_REASON_TOKEN_INVALID);
 
+        other.reload();
         assertThat(other.authorize(Optional.of(issued.bearer()), ECHO_READ)).isInstanceOf(Verdict.Allowed.class);
 
         registry.revoke(issued.token().id());

@@ -73,7 +73,8 @@ public final class TestDatabases {
 
     private static void migrate(DataSource ds, Optional<String> schema) {
         var config = Flyway.configure().dataSource(ds).locations("classpath:db/migration");
-        schema.ifPresent(s -> config.schemas(s).createSchemas(true));
+        // the same locations as quarkus.flyway.<datasource>.locations
+        schema.ifPresent(s -> config.schemas(s).createSchemas(true).locations("classpath:db/migration", "classpath:db/postgresql"));
         config.load().migrate();
     }
 

@@ -1,0 +1,174 @@
+package io.keelson.controlplane.bench;
+
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.keelson.controlplane.testing.EchoProcess;
+import io.keelson.echo.v1.EchoRequest;
+import io.keelson.echo.v1.EchoResponse;
+import io.keelson.echo.v1.EchoServiceGrpc;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the gateway adds to a small RPC. One run measures, in this order and on the same machine:
+ * <ol>
+ *   <li>direct: a client calling the echo system in its own JVM over Netty loopback (the baseline);</li>
+ *   <li>embedded: the same client calling the packaged platform, echo served in-process behind the gateway;</li>
+ *   <li>cluster: the packaged platform routing to the echo JVM over loopback (one extra network hop).</li>
+ * </ol>
+ * Latency: one caller, closed loop. Throughput: one channel with {@value #WINDOW} calls in flight.
+ * Every reply is checked against its request. Run with {@code ./keelson bench}.
+ */
+public final class GatewayBenchmark {
+
+    static final int WINDOW = 64;
+    private static final int WARMUP_CALLS = 20_000;
+    private static final int TIMED_CALLS = 30_000;
+    private static final long THROUGHPUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    record Result(String name, double p50Micros, double p99Micros, double p999Micros, double callsPerSecond) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args.length > 0 ? args[0] : "target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new IllegalArgumentException("no platform jar at " + jar + ": build with ./mvnw install -DskipTests");
+        }
+        Path work = Files.createTempDirectory("keelson-bench");
+        System.out.printf(Locale.ROOT, "machine: %d cores, %s %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"), System.getProperty("java.version"));
+        try (EchoProcess echo = new EchoProcess().start(0)) {
+            Result direct = measure("direct: client -> echo JVM (loopback)", echo.address(), null);
+            Result embedded;
+            try (PlatformProcess platform = PlatformProcess.start(jar, work.resolve("embedded"), Map.of())) {
+                embedded = measure("gateway, echo embedded (in-process)", "127.0.0.1:" + platform.gatewayPort(), platform.adminToken());
+            }
+            Result cluster;
+            try (PlatformProcess platform = PlatformProcess.start(jar, work.resolve("cluster"),
+                    Map.of("keelson.systems.echo.address", echo.address()))) {
+                cluster = measure("gateway, echo remote (loopback hop)", "127.0.0.1:" + platform.gatewayPort(), platform.adminToken());
+            }
+            System.out.println();
+            System.out.printf(Locale.ROOT, "%-40s %9s %9s %9s %12s%n", "path", "p50 us", "p99 us", "p99.9 us", "calls/s");
+            for (Result r : new Result[]{direct, embedded, cluster}) {
+                System.out.printf(Locale.ROOT, "%-40s %9.1f %9.1f %9.1f %12.0f%n", r.name(), r.p50Micros(), r.p99Micros(),
+                        r.p999Micros(), r.callsPerSecond());
+            }
+            System.out.println();
+            report("embedded", direct, embedded, 100);
+            report("cluster", direct, cluster, 300);
+        }
+    }
+
+    private static void report(String mode, Result direct, Result via, double p50BudgetMicros) {
+        double addedP50 = via.p50Micros() - direct.p50Micros();
+        double addedP99 = via.p99Micros() - direct.p99Micros();
+        System.out.printf(Locale.ROOT,
+                "%-8s gateway adds %+.1f us p50 (target <= %.0f: %s), %+.1f us p99; throughput %.0f calls/s = %.2fx direct (target >= 20000: %s)%n",
+                mode, addedP50, p50BudgetMicros, addedP50 <= p50BudgetMicros ? "met" : "MISSED", addedP99,
+                via.callsPerSecond(), via.callsPerSecond() / direct.callsPerSecond(),
+                via.callsPerSecond() >= 20_000 ? "met" : "MISSED");
+    }
+
+    static Result measure(String name, String target, String bearer) throws InterruptedException {
+        // Callbacks on the transport thread: the harness should spend as little of the 2 cores as it can.
+        ManagedChannel managed = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).directExecutor().build();
+        try {
+            Channel channel = managed;
+            if (bearer != null) {
+                Metadata headers = new Metadata();
+                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + bearer);
+                channel = ClientInterceptors.intercept(managed, MetadataUtils.newAttachHeadersInterceptor(headers));
+            }
+            EchoServiceGrpc.EchoServiceBlockingStub blocking = EchoServiceGrpc.newBlockingStub(channel);
+            for (int i = 0; i < WARMUP_CALLS; i++) {
+                call(blocking, i);
+            }
+            long[] nanos = new long[TIMED_CALLS];
+            for (int i = 0; i < TIMED_CALLS; i++) {
+                long start = System.nanoTime();
+                call(blocking, i);
+                nanos[i] = System.nanoTime() - start;
+            }
+            Arrays.sort(nanos);
+            double rate = throughput(EchoServiceGrpc.newStub(channel));
+            Result r = new Result(name, percentile(nanos, 0.50), percentile(nanos, 0.99), percentile(nanos, 0.999), rate);
+            System.out.printf(Locale.ROOT, "measured %-40s p50 %.1f us, %.0f calls/s%n", name, r.p50Micros(), rate);
+            return r;
+        } finally {
+            managed.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void call(EchoServiceGrpc.EchoServiceBlockingStub stub, int i) {
+        String message = "m" + i;
+        EchoResponse reply = stub.withDeadlineAfter(10, TimeUnit.SECONDS).echo(EchoRequest.newBuilder().setMessage(message).build());
+        if (!reply.getMessage().equals(message)) {
+            throw new IllegalStateException("wrong reply: sent " + message + ", got " + reply.getMessage());
+        }
+    }
+
+    /** Calls per second with {@value #WINDOW} in flight; every reply checked, any error aborts the run. */
+    private static double throughput(EchoServiceGrpc.EchoServiceStub stub) throws InterruptedException {
+        Semaphore window = new Semaphore(WINDOW);
+        AtomicLong done = new AtomicLong();
+        AtomicLong failures = new AtomicLong();
+        long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        long countedFrom = -1;
+        long countedStart = 0;
+        long end = warmupEnd + THROUGHPUT_NANOS;
+        int i = 0;
+        while (System.nanoTime() < end) {
+            if (countedFrom < 0 && System.nanoTime() >= warmupEnd) {
+                countedFrom = done.get();
+                countedStart = System.nanoTime();
+            }
+            window.acquire();
+            String message = "t" + (i++);
+            stub.echo(EchoRequest.newBuilder().setMessage(message).build(), new StreamObserver<>() {
+                @Override
+                public void onNext(EchoResponse reply) {
+                    if (!reply.getMessage().equals(message)) {
+                        failures.incrementAndGet();
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    failures.incrementAndGet();
+                    window.release();
+                }
+
+                @Override
+                public void onCompleted() {
+                    done.incrementAndGet();
+                    window.release();
+                }
+            });
+        }
+        long countedEnd = System.nanoTime();
+        long counted = done.get() - countedFrom;
+        window.acquire(WINDOW);
+        if (failures.get() > 0) {
+            throw new IllegalStateException(failures.get() + " calls failed or returned a wrong reply");
+        }
+        return counted / ((countedEnd - countedStart) / 1e9);
+    }
+
+    private static double percentile(long[] sorted, double q) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1_000.0;
+    }
+}

@@ -1,0 +1,77 @@
+package io.keelson.controlplane.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The packaged platform ({@code quarkus-run.jar}) as its own process, exactly as {@code ./keelson up} runs it. */
+final class PlatformProcess implements AutoCloseable {
+
+    private static final Pattern UP = Pattern.compile("gRPC gateway on [^:]+:(\\d+)");
+
+    private final Process process;
+    private final int gatewayPort;
+    private final String adminToken;
+
+    private PlatformProcess(Process process, int gatewayPort, String adminToken) {
+        this.process = process;
+        this.gatewayPort = gatewayPort;
+        this.adminToken = adminToken;
+    }
+
+    static PlatformProcess start(Path jar, Path home, Map<String, String> config) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dkeelson.gateway.port=0", "-Dquarkus.http.port=0", "-Dkeelson.home=" + home));
+        config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        String extra = System.getenv("KEELSON_BENCH_PLATFORM_OPTS"); // e.g. a JFR recording while profiling
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null) {
+            Matcher m = UP.matcher(line);
+            if (m.find()) {
+                Thread drain = new Thread(() -> {
+                    try {
+                        out.lines().forEach(l -> { });
+                    } catch (java.io.UncheckedIOException closed) {
+                        // the platform exited; nothing more to drain
+                    }
+                }, "platform-log-drain");
+                drain.setDaemon(true);
+                drain.start();
+                return new PlatformProcess(p, Integer.parseInt(m.group(1)), Files.readString(home.resolve("admin-token")).trim());
+            }
+        }
+        throw new IllegalStateException("platform exited before serving: " + p.waitFor());
+    }
+
+    int gatewayPort() {
+        return gatewayPort;
+    }
+
+    String adminToken() {
+        return adminToken;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
