@@ -3,22 +3,27 @@ package io.keelson.controlplane.echo;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
 import io.grpc.protobuf.services.HealthStatusManager;
 
+import java.io.File;
 import java.io.IOException;
 
 /**
  * The echo system as its own process, for cluster-mode checks and the gateway benchmark:
- * {@code java -cp <classpath> io.keelson.controlplane.echo.EchoServer [port]} (0 picks a free port).
- * Prints {@code LISTENING <port>} once it serves, then runs until killed.
+ * {@code java -cp <classpath> io.keelson.controlplane.echo.EchoServer [port [cert.pem key.pem client-ca.pem]]}
+ * (port 0 picks a free one). With the three PEM files it serves TLS and requires a client
+ * certificate signed by the CA (mTLS between gateway and service). Prints {@code LISTENING <port>}
+ * once it serves, then runs until killed.
  */
 public final class EchoServer {
 
     private EchoServer() {
     }
 
-    public static Server start(int port) throws IOException {
-        return Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())
+    public static Server start(int port, ServerCredentials credentials) throws IOException {
+        return Grpc.newServerBuilderForPort(port, credentials)
                 .directExecutor()
                 .addService(new EchoService().definition())
                 .addService(new HealthStatusManager().getHealthService())
@@ -28,7 +33,14 @@ public final class EchoServer {
 
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
-        Server server = start(port);
+        ServerCredentials credentials = args.length >= 4
+                ? TlsServerCredentials.newBuilder()
+                        .keyManager(new File(args[1]), new File(args[2]))
+                        .trustManager(new File(args[3]))
+                        .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+                        .build()
+                : InsecureServerCredentials.create();
+        Server server = start(port, credentials);
         System.out.println("LISTENING " + server.getPort());
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow));

@@ -1,14 +1,13 @@
 package io.keelson.controlplane.bench;
 
 import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.keelson.controlplane.testing.EchoProcess;
+import io.keelson.controlplane.testing.GatewayClient;
+import io.keelson.controlplane.testing.PlatformProcess;
 import io.keelson.echo.v1.EchoRequest;
 import io.keelson.echo.v1.EchoResponse;
 import io.keelson.echo.v1.EchoServiceGrpc;
@@ -87,12 +86,7 @@ public final class GatewayBenchmark {
         // Callbacks on the transport thread: the harness should spend as little of the 2 cores as it can.
         ManagedChannel managed = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).directExecutor().build();
         try {
-            Channel channel = managed;
-            if (bearer != null) {
-                Metadata headers = new Metadata();
-                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + bearer);
-                channel = ClientInterceptors.intercept(managed, MetadataUtils.newAttachHeadersInterceptor(headers));
-            }
+            Channel channel = GatewayClient.withBearer(managed, bearer);
             EchoServiceGrpc.EchoServiceBlockingStub blocking = EchoServiceGrpc.newBlockingStub(channel);
             for (int i = 0; i < WARMUP_CALLS; i++) {
                 call(blocking, i);

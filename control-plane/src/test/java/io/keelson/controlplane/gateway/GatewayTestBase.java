@@ -5,11 +5,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -19,12 +14,12 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.keelson.common.v1.ErrorReason;
 import io.keelson.common.v1.Role;
 import io.keelson.controlplane.auth.ApiToken;
 import io.keelson.controlplane.ops.Platform;
+import io.keelson.controlplane.testing.GatewayClient;
 import io.keelson.controlplane.v1.AuditEvent;
 import io.keelson.controlplane.v1.ControlPlaneServiceGrpc;
 import io.keelson.controlplane.v1.CreateApiTokenRequest;
@@ -79,7 +74,7 @@ abstract class GatewayTestBase {
     @TestHTTPResource("/q/metrics")
     URI metrics;
 
-    ManagedChannel channel;
+    GatewayClient client;
     String admin;
     String operator;
     String viewer;
@@ -89,7 +84,7 @@ abstract class GatewayTestBase {
 
     @BeforeEach
     void connect() {
-        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", platform.gatewayPort(), InsecureChannelCredentials.create()).build();
+        client = GatewayClient.connect(platform.gatewayPort());
         admin = issue(io.keelson.controlplane.auth.Role.ADMIN, ApiToken.ALL_SYSTEMS);
         operator = issue(io.keelson.controlplane.auth.Role.OPERATOR, ApiToken.ALL_SYSTEMS);
         viewer = issue(io.keelson.controlplane.auth.Role.VIEWER, ApiToken.ALL_SYSTEMS);
@@ -97,7 +92,7 @@ abstract class GatewayTestBase {
 
     @AfterEach
     void disconnect() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        client.close();
     }
 
     @Test
@@ -295,20 +290,15 @@ abstract class GatewayTestBase {
     }
 
     Channel authed(String bearer) {
-        if (bearer == null) {
-            return channel;
-        }
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + bearer);
-        return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+        return client.as(bearer);
     }
 
     EchoServiceGrpc.EchoServiceBlockingStub echo(String bearer) {
-        return EchoServiceGrpc.newBlockingStub(authed(bearer)).withDeadlineAfter(10, TimeUnit.SECONDS);
+        return client.echo(bearer);
     }
 
     ControlPlaneServiceGrpc.ControlPlaneServiceBlockingStub controlPlane(String bearer) {
-        return ControlPlaneServiceGrpc.newBlockingStub(authed(bearer)).withDeadlineAfter(10, TimeUnit.SECONDS);
+        return client.controlPlane(bearer);
     }
 
     static StatusRuntimeException expectStatus(ThrowingCallable call, Status.Code code) {

@@ -8,20 +8,35 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The echo system in a JVM of its own on localhost, as a remote system is deployed in cluster mode. */
 public final class EchoProcess implements AutoCloseable {
 
+    private final List<String> tlsArgs;
     private Process process;
     private int port;
+
+    /** Plaintext. */
+    public EchoProcess() {
+        this.tlsArgs = List.of();
+    }
+
+    /** TLS with a required client certificate signed by {@code clientCa}. */
+    public EchoProcess(Path cert, Path key, Path clientCa) {
+        this.tlsArgs = List.of(cert.toString(), key.toString(), clientCa.toString());
+    }
 
     /** Starts on {@code port} (0: a free one) and returns once it serves. */
     public EchoProcess start(int requestedPort) {
         try {
-            process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx128m", "-cp", System.getProperty("java.class.path"), EchoServer.class.getName(),
-                    Integer.toString(requestedPort))
+                    Integer.toString(requestedPort)));
+            cmd.addAll(tlsArgs);
+            process = new ProcessBuilder(cmd)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));

@@ -1,4 +1,4 @@
-package io.keelson.controlplane.bench;
+package io.keelson.controlplane.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,21 +14,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The packaged platform ({@code quarkus-run.jar}) as its own process, exactly as {@code ./keelson up} runs it. */
-final class PlatformProcess implements AutoCloseable {
+public final class PlatformProcess implements AutoCloseable {
 
     private static final Pattern UP = Pattern.compile("gRPC gateway on [^:]+:(\\d+)");
 
     private final Process process;
     private final int gatewayPort;
     private final String adminToken;
+    private final List<String> startupLog;
 
-    private PlatformProcess(Process process, int gatewayPort, String adminToken) {
+    private PlatformProcess(Process process, int gatewayPort, String adminToken, List<String> startupLog) {
         this.process = process;
         this.gatewayPort = gatewayPort;
         this.adminToken = adminToken;
+        this.startupLog = List.copyOf(startupLog);
     }
 
-    static PlatformProcess start(Path jar, Path home, Map<String, String> config) throws IOException, InterruptedException {
+    public static PlatformProcess start(Path jar, Path home, Map<String, String> config) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dkeelson.gateway.port=0", "-Dquarkus.http.port=0", "-Dkeelson.home=" + home));
         config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
@@ -40,8 +42,10 @@ final class PlatformProcess implements AutoCloseable {
         cmd.add(jar.toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        List<String> log = new ArrayList<>();
         String line;
         while ((line = out.readLine()) != null) {
+            log.add(line);
             Matcher m = UP.matcher(line);
             if (m.find()) {
                 Thread drain = new Thread(() -> {
@@ -53,18 +57,28 @@ final class PlatformProcess implements AutoCloseable {
                 }, "platform-log-drain");
                 drain.setDaemon(true);
                 drain.start();
-                return new PlatformProcess(p, Integer.parseInt(m.group(1)), Files.readString(home.resolve("admin-token")).trim());
+                return new PlatformProcess(p, Integer.parseInt(m.group(1)), Files.readString(home.resolve("admin-token")).trim(), log);
             }
         }
         throw new IllegalStateException("platform exited before serving: " + p.waitFor());
     }
 
-    int gatewayPort() {
+    public int gatewayPort() {
         return gatewayPort;
     }
 
-    String adminToken() {
+    public String adminToken() {
         return adminToken;
+    }
+
+    /** Everything the platform printed until it served. */
+    public List<String> startupLog() {
+        return startupLog;
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed or closed. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
 
     @Override

@@ -1,0 +1,46 @@
+package io.keelson.controlplane.gateway;
+
+import io.keelson.controlplane.testing.EchoProcess;
+import io.keelson.controlplane.testing.TestCertificates;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The echo system in its own JVM behind mTLS, and the gateway configured with a client certificate for it. */
+public class MutualTlsResource implements QuarkusTestResourceLifecycleManager {
+
+    private EchoProcess echo;
+    private TestCertificates certs;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            certs = TestCertificates.create(Files.createTempDirectory("keelson-mtls"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        echo = new EchoProcess(certs.serverCert(), certs.serverKey(), certs.ca()).start(0);
+        return Map.of(
+                "keelson.systems.echo.address", echo.address(),
+                "keelson.gateway.service-tls-cert", certs.clientCert().toString(),
+                "keelson.gateway.service-tls-key", certs.clientKey().toString(),
+                "keelson.gateway.service-tls-ca", certs.ca().toString());
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(echo, new TestInjector.MatchesType(EchoProcess.class));
+        injector.injectIntoFields(certs, new TestInjector.MatchesType(TestCertificates.class));
+    }
+
+    @Override
+    public void stop() {
+        if (echo != null) {
+            echo.close();
+        }
+    }
+}
