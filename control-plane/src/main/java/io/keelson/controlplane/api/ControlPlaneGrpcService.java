@@ -142,13 +142,11 @@ public final class ControlPlaneGrpcService extends ControlPlaneServiceGrpc.Contr
     public void listApiTokens(ListApiTokensRequest request, StreamObserver<ListApiTokensResponse> out) {
         respond(out, () -> {
             Violations v = new Violations();
-            v.check(request.getPageSize() >= 0 && request.getPageSize() <= MAX_TOKEN_PAGE, "page_size",
-                    "between 0 and " + MAX_TOKEN_PAGE + ", was " + request.getPageSize());
+            int size = v.pageSize(request.getPageSize(), DEFAULT_TOKEN_PAGE, MAX_TOKEN_PAGE);
             Optional<String> after = request.getPageToken().isEmpty() ? Optional.of("")
                     : PageToken.decode("tokens", request.getPageToken());
             v.check(after.isPresent(), "page_token", "not a token returned by ListApiTokens");
             v.throwIfAny();
-            int size = request.getPageSize() == 0 ? DEFAULT_TOKEN_PAGE : request.getPageSize();
             List<ApiToken> page = tokens.list(after.get(), size + 1, request.getIncludeRevoked());
             var response = ListApiTokensResponse.newBuilder();
             page.stream().limit(size).forEach(t -> response.addTokens(toProto(t)));
@@ -177,8 +175,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneServiceGrpc.Contr
     public void listAuditEvents(ListAuditEventsRequest request, StreamObserver<ListAuditEventsResponse> out) {
         respond(out, () -> {
             Violations v = new Violations();
-            v.check(request.getPageSize() >= 0 && request.getPageSize() <= MAX_AUDIT_PAGE, "page_size",
-                    "between 0 and " + MAX_AUDIT_PAGE + ", was " + request.getPageSize());
+            int size = v.pageSize(request.getPageSize(), DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE);
             Optional<Long> before = request.getPageToken().isEmpty() ? Optional.of(Long.MAX_VALUE)
                     : PageToken.decode("audit", request.getPageToken()).flatMap(ControlPlaneGrpcService::parseLong);
             v.check(before.isPresent(), "page_token", "not a token returned by ListAuditEvents");
@@ -186,7 +183,6 @@ public final class ControlPlaneGrpcService extends ControlPlaneServiceGrpc.Contr
             Optional<Instant> end = request.hasEndTime() ? Optional.of(instant(request.getEndTime())) : Optional.empty();
             v.check(start.isEmpty() || end.isEmpty() || start.get().isBefore(end.get()), "end_time", "must be after start_time");
             v.throwIfAny();
-            int size = request.getPageSize() == 0 ? DEFAULT_AUDIT_PAGE : request.getPageSize();
             List<AuditRecord> page = audit.query(new AuditQuery(before.get(), size + 1,
                     nonEmpty(request.getSystem()), nonEmpty(request.getPrincipal()), start, end));
             var response = ListAuditEventsResponse.newBuilder();

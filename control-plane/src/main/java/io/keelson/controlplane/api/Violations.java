@@ -21,6 +21,12 @@ final class Violations {
         }
     }
 
+    /** Checks a {@code page_size} field: 0 means {@code fallback}, otherwise 1..{@code max}. Returns the size to use. */
+    int pageSize(int requested, int fallback, int max) {
+        check(requested >= 0 && requested <= max, "page_size", "between 0 and " + max + ", was " + requested);
+        return requested == 0 ? fallback : requested;
+    }
+
     /** Throws INVALID_ARGUMENT with every violation found, if any. */
     void throwIfAny() {
         if (!found.isEmpty()) {

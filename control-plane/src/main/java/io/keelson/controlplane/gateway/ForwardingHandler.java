@@ -16,6 +16,8 @@ import io.keelson.controlplane.auth.Principal;
 import io.keelson.controlplane.errors.GrpcErrors;
 
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 
 /**
  * Relays one method of a routed system, as opaque bytes, over the system's channel. All four call
@@ -75,27 +77,59 @@ final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
         private final ServerCall<byte[], byte[]> serverCall;
         private final ClientCall<byte[], byte[]> clientCall;
         private final ManagedChannel channel;
+        /** Caller → system. */
+        private final Direction upstream;
+        /** System → caller. */
+        private final Direction downstream;
         private boolean headersReceived;
-        private boolean clientWantsMore;
-        private boolean backendWantsMore;
 
         Relay(ServerCall<byte[], byte[]> serverCall, ClientCall<byte[], byte[]> clientCall, ManagedChannel channel) {
             this.serverCall = serverCall;
             this.clientCall = clientCall;
             this.channel = channel;
+            this.upstream = new Direction(clientCall::isReady, serverCall::request);
+            this.downstream = new Direction(serverCall::isReady, clientCall::request);
+        }
+
+        /**
+         * Flow control of one direction: after a message is passed on, the next is requested from the
+         * sender only if the receiver can take more; otherwise when the receiver says it is ready.
+         */
+        private final class Direction {
+            private final BooleanSupplier receiverReady;
+            private final IntConsumer requestFromSender;
+            private boolean senderWaiting;
+
+            Direction(BooleanSupplier receiverReady, IntConsumer requestFromSender) {
+                this.receiverReady = receiverReady;
+                this.requestFromSender = requestFromSender;
+            }
+
+            void passedOn() {
+                synchronized (Relay.this) {
+                    if (receiverReady.getAsBoolean()) {
+                        requestFromSender.accept(1);
+                    } else {
+                        senderWaiting = true;
+                    }
+                }
+            }
+
+            void receiverReady() {
+                synchronized (Relay.this) {
+                    if (senderWaiting) {
+                        senderWaiting = false;
+                        requestFromSender.accept(1);
+                    }
+                }
+            }
         }
 
         final ServerCall.Listener<byte[]> fromClient = new ServerCall.Listener<>() {
             @Override
             public void onMessage(byte[] message) {
                 clientCall.sendMessage(message);
-                synchronized (Relay.this) {
-                    if (clientCall.isReady()) {
-                        serverCall.request(1);
-                    } else {
-                        clientWantsMore = true;
-                    }
-                }
+                upstream.passedOn();
             }
 
             @Override
@@ -110,12 +144,7 @@ final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
 
             @Override
             public void onReady() {
-                synchronized (Relay.this) {
-                    if (backendWantsMore) {
-                        backendWantsMore = false;
-                        clientCall.request(1);
-                    }
-                }
+                downstream.receiverReady();
             }
         };
 
@@ -131,13 +160,7 @@ final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
             @Override
             public void onMessage(byte[] message) {
                 serverCall.sendMessage(message);
-                synchronized (Relay.this) {
-                    if (serverCall.isReady()) {
-                        clientCall.request(1);
-                    } else {
-                        backendWantsMore = true;
-                    }
-                }
+                downstream.passedOn();
             }
 
             @Override
@@ -160,12 +183,7 @@ final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
 
             @Override
             public void onReady() {
-                synchronized (Relay.this) {
-                    if (clientWantsMore) {
-                        clientWantsMore = false;
-                        serverCall.request(1);
-                    }
-                }
+                upstream.receiverReady();
             }
         };
     }

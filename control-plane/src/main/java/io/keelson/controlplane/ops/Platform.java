@@ -47,6 +47,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -103,12 +104,7 @@ public class Platform {
         prober = new SystemProber(config.gateway().probeTimeout());
         embedded = new EmbeddedServer(EmbeddedServer.NAME, embeddedServices()).start();
 
-        AtomicInteger threadId = new AtomicInteger();
-        gatewayExecutor = Executors.newFixedThreadPool(config.gateway().threads(), r -> {
-            Thread t = new Thread(r, "keelson-gateway-" + threadId.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        gatewayExecutor = Executors.newFixedThreadPool(config.gateway().threads(), daemonThreads("keelson-gateway-"));
         List<ServerInterceptor> interceptors = new ArrayList<>();
         tracing().ifPresent(t -> interceptors.add(t.newServerInterceptor()));
         interceptors.add(new ObservingInterceptor(List.of(new AuditObserver(auditTrail), new GatewayMetrics(meters)), Clock.systemUTC()));
@@ -117,11 +113,7 @@ public class Platform {
                 new ControlPlaneGrpcService(router, prober, tokens, auditStore), new RoutedServices(router), interceptors)
                 .start();
 
-        reloader = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "keelson-token-reload");
-            t.setDaemon(true);
-            return t;
-        });
+        reloader = Executors.newSingleThreadScheduledExecutor(daemonThreads("keelson-token-reload-"));
         long every = config.auth().reloadInterval().toMillis();
         reloader.scheduleWithFixedDelay(this::reloadTokens, every, every, TimeUnit.MILLISECONDS);
 
@@ -151,6 +143,15 @@ public class Platform {
         if (auditTrail != null) {
             auditTrail.close();
         }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger id = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + id.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private void reloadTokens() {
