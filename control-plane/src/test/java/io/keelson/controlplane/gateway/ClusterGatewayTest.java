@@ -28,7 +28,7 @@ class ClusterGatewayTest extends GatewayTestBase {
     }
 
     @Test
-    void aKilledSystemAnswersUnavailableAndRecoversWhenItReturns() {
+    void aKilledSystemAnswersUnavailableAndRecoversWhenItReturns() throws Exception {
         assertThat(echo(viewer).echo(EchoRequest.newBuilder().setMessage("up").build()).getMessage()).isEqualTo("up");
 
         echoProcess.kill();
@@ -36,9 +36,13 @@ class ClusterGatewayTest extends GatewayTestBase {
                 Status.Code.UNAVAILABLE);
         assertThat(down.getStatus().getDescription()).contains("system echo").contains(echoProcess.address());
         assertThat(reason(down)).isEqualTo(ErrorReason.ERROR_REASON_SYSTEM_UNREACHABLE.name());
+        var notReady = get(readiness);
+        assertThat(notReady.statusCode()).isEqualTo(503);
+        assertThat(notReady.body()).contains("\"echo\": \"unreachable");
 
         echoProcess.restart();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() ->
                 assertThat(echo(viewer).echo(EchoRequest.newBuilder().setMessage("back").build()).getMessage()).isEqualTo("back"));
+        assertThat(get(readiness).statusCode()).isEqualTo(200);
     }
 }

@@ -74,6 +74,9 @@ abstract class GatewayTestBase {
     @TestHTTPResource("/q/metrics")
     URI metrics;
 
+    @TestHTTPResource("/q/health/ready")
+    URI readiness;
+
     GatewayClient client;
     String admin;
     String operator;
@@ -277,13 +280,25 @@ abstract class GatewayTestBase {
         expectStatus(() -> echo(viewer).setGreeting(SetGreetingRequest.newBuilder().setGreeting("x").build()), Status.Code.PERMISSION_DENIED);
         echo(viewer).echo(EchoRequest.newBuilder().setMessage("m").build());
 
-        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String body = get(metrics).body();
 
         assertThat(body).containsPattern("keelson_gateway_calls_seconds_count\\{[^}]*code=\"PERMISSION_DENIED\"[^}]*method=\"keelson.echo.v1.EchoService/SetGreeting\"[^}]*system=\"echo\"");
         assertThat(body).containsPattern("keelson_gateway_calls_seconds_bucket\\{[^}]*code=\"OK\"[^}]*method=\"keelson.echo.v1.EchoService/Echo\"");
     }
 
+    @Test
+    void readinessReportsEveryRoutedSystem() throws Exception {
+        HttpResponse<String> ready = get(readiness);
+
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"echo\": \"serving").contains("\"gpuos\": \"not_deployed");
+    }
+
     // ---- helpers ----
+
+    static HttpResponse<String> get(URI uri) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    }
 
     String issue(io.keelson.controlplane.auth.Role role, String scope) {
         return platform.tokens().create("test-" + role.wireName(), role, Set.of(scope), Optional.empty(), "test").bearer();
