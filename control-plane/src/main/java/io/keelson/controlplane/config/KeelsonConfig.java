@@ -41,7 +41,13 @@ public interface KeelsonConfig {
         @WithDefault("0.0.0.0")
         String host();
 
-        /** Threads running gateway calls (auth, control-plane RPCs, relays). */
+        /**
+         * Event-loop threads for the gateway port and its channels to remote systems (relays, auth and
+         * audit run on them). Unset: half the cores, at least one.
+         */
+        Optional<@Min(1) @Max(256) Integer> ioThreads();
+
+        /** Worker threads for control-plane RPCs, which touch the state store. */
         @WithDefault("8")
         @Min(1)
         @Max(512)

@@ -39,11 +39,14 @@ public final class GatewayServer implements AutoCloseable {
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
 
-    public GatewayServer(String host, int port, Optional<Tls> tls, ExecutorService blockingPool,
+    public GatewayServer(String host, int port, Optional<Tls> tls, NettyTransport transport, ExecutorService blockingPool,
                          BindableService controlPlane, RoutedServices routed,
                          List<ServerInterceptor> interceptorsOutermostFirst) {
         String blockingService = controlPlane.bindService().getServiceDescriptor().getName();
         var builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials(tls))
+                .bossEventLoopGroup(transport.loops())
+                .workerEventLoopGroup(transport.loops())
+                .channelType(transport.serverChannelType())
                 // Relays, auth and audit never block, so they run on the transport threads; only the
                 // control-plane RPCs (state store, health probes) get the worker pool.
                 .directExecutor()

@@ -1,9 +1,9 @@
 package io.keelson.controlplane.gateway;
 
 import io.grpc.ClientInterceptor;
-import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.keelson.controlplane.v1.DeploymentMode;
 
 import java.util.LinkedHashMap;
@@ -25,7 +25,7 @@ public final class SystemRouter implements AutoCloseable {
      * @throws IllegalArgumentException naming the configuration key when a name or address is bad
      */
     public SystemRouter(SystemCatalog catalog, Map<String, String> addresses, ChannelSecurity security,
-                        ClientInterceptor... interceptors) {
+                        NettyTransport transport, ClientInterceptor... interceptors) {
         this.catalog = catalog;
         addresses.forEach((name, address) -> {
             if (catalog.find(name).isEmpty()) {
@@ -35,7 +35,7 @@ public final class SystemRouter implements AutoCloseable {
         });
         for (KnownSystem system : catalog.systems()) {
             String address = addresses.getOrDefault(system.name(), "").trim();
-            routes.put(system.name(), address.isEmpty() ? SystemRoute.notDeployed(system) : open(system, address, security, interceptors));
+            routes.put(system.name(), address.isEmpty() ? SystemRoute.notDeployed(system) : open(system, address, security, transport, interceptors));
         }
     }
 
@@ -56,7 +56,7 @@ public final class SystemRouter implements AutoCloseable {
     }
 
     private static SystemRoute open(KnownSystem system, String address, ChannelSecurity security,
-                                    ClientInterceptor[] interceptors) {
+                                    NettyTransport transport, ClientInterceptor[] interceptors) {
         if (address.startsWith(IN_PROCESS_PREFIX)) {
             String name = address.substring(IN_PROCESS_PREFIX.length());
             if (name.isBlank()) {
@@ -69,7 +69,9 @@ public final class SystemRouter implements AutoCloseable {
             throw new IllegalArgumentException(configKey(system.name()) + ": '" + address
                     + "' is not 'in-process:<name>' nor a gRPC target such as 'host:port'");
         }
-        ManagedChannel channel = Grpc.newChannelBuilder(address, security.credentials())
+        ManagedChannel channel = NettyChannelBuilder.forTarget(address, security.credentials())
+                .eventLoopGroup(transport.loops())
+                .channelType(transport.clientChannelType())
                 .directExecutor()
                 .intercept(interceptors)
                 .build();

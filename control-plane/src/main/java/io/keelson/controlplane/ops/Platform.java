@@ -17,6 +17,7 @@ import io.keelson.controlplane.gateway.ChannelSecurity;
 import io.keelson.controlplane.gateway.EmbeddedServer;
 import io.keelson.controlplane.gateway.GatewayServer;
 import io.keelson.controlplane.gateway.MethodPolicies;
+import io.keelson.controlplane.gateway.NettyTransport;
 import io.keelson.controlplane.gateway.ObservingInterceptor;
 import io.keelson.controlplane.gateway.RoutedServices;
 import io.keelson.controlplane.gateway.SystemCatalog;
@@ -88,6 +89,7 @@ public class Platform {
     private EmbeddedServer embedded;
     private GatewayServer gateway;
     private ExecutorService gatewayExecutor;
+    private NettyTransport transport;
     private ScheduledExecutorService reloader;
     private String storeName;
 
@@ -99,7 +101,9 @@ public class Platform {
         auditTrail = new AuditTrail(auditStore, config.audit().queueCapacity());
 
         SystemCatalog catalog = SystemCatalog.standard();
-        router = new SystemRouter(catalog, addresses(), serviceSecurity(),
+        int ioThreads = config.gateway().ioThreads().orElse(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        transport = NettyTransport.create(ioThreads, daemonThreads("keelson-io-"));
+        router = new SystemRouter(catalog, addresses(), serviceSecurity(), transport,
                 tracing().map(t -> new ClientInterceptor[]{t.newClientInterceptor()}).orElse(new ClientInterceptor[0]));
         prober = new SystemProber(config.gateway().probeTimeout());
         embedded = new EmbeddedServer(EmbeddedServer.NAME, embeddedServices()).start();
@@ -109,7 +113,7 @@ public class Platform {
         tracing().ifPresent(t -> interceptors.add(t.newServerInterceptor()));
         interceptors.add(new ObservingInterceptor(List.of(new AuditObserver(auditTrail), new GatewayMetrics(meters)), Clock.systemUTC()));
         interceptors.add(new AuthInterceptor(tokens, new MethodPolicies(catalog)));
-        gateway = new GatewayServer(config.gateway().host(), config.gateway().port(), gatewayTls(), gatewayExecutor,
+        gateway = new GatewayServer(config.gateway().host(), config.gateway().port(), gatewayTls(), transport, gatewayExecutor,
                 new ControlPlaneGrpcService(router, prober, tokens, auditStore), new RoutedServices(router), interceptors)
                 .start();
 
@@ -139,6 +143,9 @@ public class Platform {
         }
         if (router != null) {
             router.close();
+        }
+        if (transport != null) {
+            transport.close();
         }
         if (auditTrail != null) {
             auditTrail.close();
