@@ -76,13 +76,18 @@ class TokenDurabilityTest {
 
     /** Child process: issues tokens forever, printing each bearer once the store has acknowledged it. */
     public static final class TokenWriter {
-        public static void main(String[] args) {
-            TokenRegistry registry = new TokenRegistry(new JdbcTokenStore(TestDatabases.h2(Path.of(args[0]))), Clock.systemUTC());
+        public static void main(String[] args) throws java.sql.SQLException {
+            javax.sql.DataSource ds = TestDatabases.h2(Path.of(args[0]));
+            // Keep the database open, as the platform's connection pool does: otherwise closing the last
+            // connection would flush everything and hide a commit that only reached memory.
+            java.sql.Connection held = ds.getConnection();
+            TokenRegistry registry = new TokenRegistry(new JdbcTokenStore(ds), Clock.systemUTC());
             for (int i = 0; i < 100_000; i++) {
                 String bearer = registry.create("t" + i, Role.VIEWER, Set.of("*"), Optional.empty(), "writer").bearer();
                 System.out.println("ACK " + bearer);
                 System.out.flush();
             }
+            held.close();
         }
     }
 }
