@@ -11,6 +11,7 @@ import io.keelson.controlplane.auth.MethodPolicy;
 import io.keelson.controlplane.v1.ControlPlaneServiceGrpc;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,8 +20,6 @@ import java.util.Map;
  * before the caller is told it does not exist, so probing reveals nothing to strangers.
  */
 public final class MethodPolicies {
-
-    private static final String REFLECTION_PREFIX = "grpc.reflection.";
 
     private final Map<String, MethodPolicy> byMethod = new HashMap<>();
     private final SystemCatalog catalog;
@@ -33,18 +32,24 @@ public final class MethodPolicies {
                 addService(service, system.name());
             }
         }
-        for (MethodDescriptor<?, ?> m : HealthGrpc.getServiceDescriptor().getMethods()) {
-            byMethod.put(m.getFullMethodName(), new MethodPolicy(SystemCatalog.GATEWAY, Access.READ, false));
+        for (ServiceDescriptor protocol : List.of(HealthGrpc.getServiceDescriptor(),
+                io.grpc.reflection.v1.ServerReflectionGrpc.getServiceDescriptor(),
+                io.grpc.reflection.v1alpha.ServerReflectionGrpc.getServiceDescriptor())) {
+            for (MethodDescriptor<?, ?> m : protocol.getMethods()) {
+                byMethod.put(m.getFullMethodName(), new MethodPolicy(SystemCatalog.GATEWAY, Access.READ, false));
+            }
         }
+    }
+
+    /** Whether a contract declares this method (as opposed to a name a client made up). */
+    public boolean isDeclared(String fullMethodName) {
+        return byMethod.containsKey(fullMethodName);
     }
 
     public MethodPolicy policyOf(String fullMethodName) {
         MethodPolicy known = byMethod.get(fullMethodName);
         if (known != null) {
             return known;
-        }
-        if (fullMethodName.startsWith(REFLECTION_PREFIX)) {
-            return new MethodPolicy(SystemCatalog.GATEWAY, Access.READ, false);
         }
         String service = MethodDescriptor.extractFullServiceName(fullMethodName);
         String system = service == null ? "unknown" : catalog.ownerOf(service).map(KnownSystem::name).orElse("unknown");

@@ -109,10 +109,12 @@ public class Platform {
         embedded = new EmbeddedServer(EmbeddedServer.NAME, embeddedServices()).start();
 
         gatewayExecutor = Executors.newFixedThreadPool(config.gateway().threads(), daemonThreads("keelson-gateway-"));
+        MethodPolicies policies = new MethodPolicies(catalog);
         List<ServerInterceptor> interceptors = new ArrayList<>();
         tracing().ifPresent(t -> interceptors.add(t.newServerInterceptor()));
-        interceptors.add(new ObservingInterceptor(List.of(new AuditObserver(auditTrail), new GatewayMetrics(meters)), Clock.systemUTC()));
-        interceptors.add(new AuthInterceptor(tokens, new MethodPolicies(catalog)));
+        interceptors.add(new ObservingInterceptor(
+                List.of(new AuditObserver(auditTrail), new GatewayMetrics(meters, policies::isDeclared)), Clock.systemUTC()));
+        interceptors.add(new AuthInterceptor(tokens, policies));
         gateway = new GatewayServer(config.gateway().host(), config.gateway().port(), gatewayTls(), transport, gatewayExecutor,
                 new ControlPlaneGrpcService(router, prober, tokens, auditStore), new RoutedServices(router), interceptors)
                 .start();
@@ -123,7 +125,7 @@ public class Platform {
 
         Optional<Path> adminToken = bootstrapAdminToken();
         LOG.infof("Keelson is up: gRPC gateway on %s:%d (reflection on); health and metrics on http://localhost:%d/q/health "
-                        + "and /q/metrics; state in %s; admin token %s",
+                        + "and /q/metrics; web console not built yet; state in %s; admin token %s",
                 config.gateway().host(), gateway.port(), httpPort, storeName,
                 adminToken.map(p -> "written to " + p).orElse("already issued (see " + config.home().resolve(AdminTokenFile.NAME) + ")"));
     }

@@ -212,16 +212,20 @@ abstract class GatewayTestBase {
 
     @Test
     void aSystemThatIsNotDeployedAnswersUnimplementedNamingIt() {
-        MethodDescriptor<byte[], byte[]> gpuosMethod = MethodDescriptor.<byte[], byte[]>newBuilder(ByteMarshaller.INSTANCE, ByteMarshaller.INSTANCE)
-                .setFullMethodName("keelson.gpuos.v1.GpuosService/SubmitTask")
-                .setType(MethodDescriptor.MethodType.UNARY)
-                .build();
-
-        StatusRuntimeException e = expectStatus(() -> ClientCalls.blockingUnaryCall(authed(viewer), gpuosMethod,
-                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[0]), Status.Code.UNIMPLEMENTED);
+        StatusRuntimeException e = expectStatus(() -> callRaw(viewer, "keelson.gpuos.v1.GpuosService/SubmitTask"),
+                Status.Code.UNIMPLEMENTED);
 
         assertThat(e.getStatus().getDescription()).contains("gpuos").contains("not deployed");
         assertThat(reason(e)).isEqualTo(ErrorReason.ERROR_REASON_SYSTEM_NOT_DEPLOYED.name());
+    }
+
+    @Test
+    void anUndeclaredMethodOfADeployedSystemIsUnimplementedAndMadeUpNamesStayOutOfMetrics() throws Exception {
+        StatusRuntimeException e = expectStatus(() -> callRaw(viewer, "keelson.echo.v1.EchoService/MadeUp7731"),
+                Status.Code.UNIMPLEMENTED);
+
+        assertThat(e.getStatus().getDescription()).contains("system echo has no method keelson.echo.v1.EchoService/MadeUp7731");
+        assertThat(get(metrics).body()).doesNotContain("MadeUp7731").contains("method=\"undeclared\"");
     }
 
     @Test
@@ -295,6 +299,16 @@ abstract class GatewayTestBase {
     }
 
     // ---- helpers ----
+
+    /** Calls a method by name with an empty message, whether or not any contract declares it. */
+    private byte[] callRaw(String bearer, String fullMethodName) {
+        MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder(ByteMarshaller.INSTANCE, ByteMarshaller.INSTANCE)
+                .setFullMethodName(fullMethodName)
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .build();
+        return ClientCalls.blockingUnaryCall(authed(bearer), method,
+                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[0]);
+    }
 
     static HttpResponse<String> get(URI uri) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
