@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  * <p>Checks run against an in-memory copy of the store, so authorising a call does no I/O and may
  * run on a transport thread. Every change made through this registry is written to the store first
  * and then to the copy, so in one process a revocation takes effect on the very next call. Other
- * processes sharing the store (control-plane replicas in cluster mode) see changes at their next
- * {@link #reload()}.
+ * processes sharing the store (control-plane replicas in cluster mode) see a change when told of it
+ * ({@link #refresh(String)}, driven by PostgreSQL notifications) and at every {@link #reload()}.
  */
 public final class TokenRegistry {
 
@@ -50,6 +50,11 @@ public final class TokenRegistry {
                 .collect(Collectors.toMap(ApiToken::id, Function.identity()));
         byId.keySet().retainAll(fresh.keySet());
         byId.putAll(fresh);
+    }
+
+    /** Re-reads one token from the store, after another process changed it. */
+    public void refresh(String id) {
+        store.find(id).ifPresentOrElse(token -> byId.put(id, token), () -> byId.remove(id));
     }
 
     public boolean isEmpty() {

@@ -25,6 +25,7 @@ import io.keelson.controlplane.gateway.SystemProber;
 import io.keelson.controlplane.gateway.SystemRouter;
 import io.keelson.controlplane.state.JdbcAuditStore;
 import io.keelson.controlplane.state.JdbcTokenStore;
+import io.keelson.controlplane.state.PostgresTokenListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
@@ -90,6 +91,7 @@ public class Platform {
     private GatewayServer gateway;
     private ExecutorService gatewayExecutor;
     private NettyTransport transport;
+    private PostgresTokenListener tokenListener;
     private ScheduledExecutorService reloader;
     private String storeName;
 
@@ -97,6 +99,9 @@ public class Platform {
         javax.sql.DataSource dataSource = postgresActive ? postgresDataSource.get() : embeddedDataSource.get();
         storeName = postgresActive ? "postgresql" : "embedded H2 under " + config.home();
         tokens = new TokenRegistry(new JdbcTokenStore(dataSource), Clock.systemUTC());
+        if (postgresActive) {
+            tokenListener = new PostgresTokenListener(dataSource, tokens).start();
+        }
         auditStore = new JdbcAuditStore(dataSource);
         auditTrail = new AuditTrail(auditStore, config.audit().queueCapacity());
 
@@ -136,6 +141,9 @@ public class Platform {
         }
         if (reloader != null) {
             reloader.shutdownNow();
+        }
+        if (tokenListener != null) {
+            tokenListener.close();
         }
         if (gatewayExecutor != null) {
             gatewayExecutor.shutdown();
