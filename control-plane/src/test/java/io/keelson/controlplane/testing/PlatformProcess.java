@@ -31,6 +31,12 @@ public final class PlatformProcess implements AutoCloseable {
     }
 
     public static PlatformProcess start(Path jar, Path home, Map<String, String> config) throws IOException, InterruptedException {
+        return start(jar, home, config, Map.of());
+    }
+
+    /** With extra environment variables for the platform process. */
+    public static PlatformProcess start(Path jar, Path home, Map<String, String> config, Map<String, String> env)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dkeelson.gateway.port=0", "-Dquarkus.http.port=0", "-Dkeelson.home=" + home));
         config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
@@ -40,7 +46,9 @@ public final class PlatformProcess implements AutoCloseable {
         }
         cmd.add("-jar");
         cmd.add(jar.toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         List<String> log = new ArrayList<>();
         String line;
