@@ -7,7 +7,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The bearer string handed to a user once: {@code kt_<id>_<secret>}. The id locates the stored
@@ -17,14 +16,23 @@ import java.util.regex.Pattern;
 public record BearerSecret(String tokenId, String secret) {
 
     private static final String PREFIX = "kt_";
-    private static final Pattern ID = Pattern.compile("[a-z2-7]{16}");
-    private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{43}");
-    private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+    private static final int ID_LENGTH = 16;
+    private static final int SECRET_LENGTH = 43;
+    // Checked on every call, so by hand rather than with a regex.
+    private static final String ID_CHARS = "abcdefghijklmnopqrstuvwxyz234567";
+    private static final String SECRET_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    });
 
     public static BearerSecret generate(SecureRandom random) {
-        var id = new StringBuilder(16);
-        for (int i = 0; i < 16; i++) {
-            id.append(BASE32[random.nextInt(BASE32.length)]);
+        var id = new StringBuilder(ID_LENGTH);
+        for (int i = 0; i < ID_LENGTH; i++) {
+            id.append(ID_CHARS.charAt(random.nextInt(ID_CHARS.length())));
         }
         byte[] secret = new byte[32];
         random.nextBytes(secret);
@@ -33,19 +41,27 @@ public record BearerSecret(String tokenId, String secret) {
 
     /** Parses a bearer string; empty when it is not of the Keelson form. */
     public static Optional<BearerSecret> parse(String bearer) {
-        if (bearer == null || !bearer.startsWith(PREFIX) || bearer.length() != PREFIX.length() + 16 + 1 + 43) {
+        int idStart = PREFIX.length();
+        int secretStart = idStart + ID_LENGTH + 1;
+        if (bearer == null || bearer.length() != secretStart + SECRET_LENGTH || !bearer.startsWith(PREFIX)
+                || bearer.charAt(secretStart - 1) != '_'
+                || !allIn(bearer, idStart, secretStart - 1, ID_CHARS) || !allIn(bearer, secretStart, bearer.length(), SECRET_CHARS)) {
             return Optional.empty();
         }
-        String id = bearer.substring(PREFIX.length(), PREFIX.length() + 16);
-        String secret = bearer.substring(PREFIX.length() + 17);
-        if (bearer.charAt(PREFIX.length() + 16) != '_' || !ID.matcher(id).matches() || !SECRET.matcher(secret).matches()) {
-            return Optional.empty();
-        }
-        return Optional.of(new BearerSecret(id, secret));
+        return Optional.of(new BearerSecret(bearer.substring(idStart, secretStart - 1), bearer.substring(secretStart)));
     }
 
     public static boolean isTokenId(String id) {
-        return id != null && ID.matcher(id).matches();
+        return id != null && id.length() == ID_LENGTH && allIn(id, 0, ID_LENGTH, ID_CHARS);
+    }
+
+    private static boolean allIn(String s, int from, int to, String alphabet) {
+        for (int i = from; i < to; i++) {
+            if (alphabet.indexOf(s.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String bearer() {
@@ -62,11 +78,7 @@ public record BearerSecret(String tokenId, String secret) {
     }
 
     private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        return SHA_256.get().digest(value.getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override
