@@ -40,7 +40,9 @@ import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,17 +84,14 @@ public class Platform {
     @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
     int httpPort;
 
+    /** Everything start() opened, to be closed in reverse order. */
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private TokenRegistry tokens;
     private AuditTrail auditTrail;
     private AuditStore auditStore;
     private SystemRouter router;
     private SystemProber prober;
-    private EmbeddedServer embedded;
     private GatewayServer gateway;
-    private ExecutorService gatewayExecutor;
-    private NettyTransport transport;
-    private PostgresTokenListener tokenListener;
-    private ScheduledExecutorService reloader;
     private String storeName;
 
     void start(@Observes StartupEvent event) {
@@ -100,65 +99,56 @@ public class Platform {
         storeName = postgresActive ? "postgresql" : "embedded H2 under " + config.home();
         tokens = new TokenRegistry(new JdbcTokenStore(dataSource), Clock.systemUTC());
         if (postgresActive) {
-            tokenListener = new PostgresTokenListener(dataSource, tokens).start();
+            running.push(new PostgresTokenListener(dataSource, tokens).start());
         }
+        ScheduledExecutorService reloader = Executors.newSingleThreadScheduledExecutor(daemonThreads("keelson-token-reload-"));
+        running.push(reloader::shutdownNow);
+        long every = config.auth().reloadInterval().toMillis();
+        reloader.scheduleWithFixedDelay(this::reloadTokens, every, every, TimeUnit.MILLISECONDS);
+        Optional<Path> adminToken = bootstrapAdminToken();
+
         auditStore = new JdbcAuditStore(dataSource);
         auditTrail = new AuditTrail(auditStore, config.audit().queueCapacity());
+        running.push(auditTrail);
 
         SystemCatalog catalog = SystemCatalog.standard();
+        Optional<GrpcTelemetry> tracing = tracing();
         int ioThreads = config.gateway().ioThreads().orElse(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
-        transport = NettyTransport.create(ioThreads, daemonThreads("keelson-io-"));
+        NettyTransport transport = NettyTransport.create(ioThreads, daemonThreads("keelson-io-"));
+        running.push(transport);
         router = new SystemRouter(catalog, addresses(), serviceSecurity(), transport,
-                tracing().map(t -> new ClientInterceptor[]{t.newClientInterceptor()}).orElse(new ClientInterceptor[0]));
+                tracing.map(t -> new ClientInterceptor[]{t.newClientInterceptor()}).orElse(new ClientInterceptor[0]));
+        running.push(router);
         prober = new SystemProber(config.gateway().probeTimeout());
-        embedded = new EmbeddedServer(EmbeddedServer.NAME, embeddedServices()).start();
+        running.push(new EmbeddedServer(EmbeddedServer.NAME, embeddedServices()).start());
 
-        gatewayExecutor = Executors.newFixedThreadPool(config.gateway().threads(), daemonThreads("keelson-gateway-"));
+        ExecutorService blockingPool = Executors.newFixedThreadPool(config.gateway().threads(), daemonThreads("keelson-gateway-"));
+        running.push(blockingPool::shutdown);
         MethodPolicies policies = new MethodPolicies(catalog);
         List<ServerInterceptor> interceptors = new ArrayList<>();
-        tracing().ifPresent(t -> interceptors.add(t.newServerInterceptor()));
+        tracing.ifPresent(t -> interceptors.add(t.newServerInterceptor()));
         interceptors.add(new ObservingInterceptor(
                 List.of(new AuditObserver(auditTrail), new GatewayMetrics(meters, policies::isDeclared)), Clock.systemUTC()));
         interceptors.add(new AuthInterceptor(tokens, policies));
-        gateway = new GatewayServer(config.gateway().host(), config.gateway().port(), gatewayTls(), transport, gatewayExecutor,
+        gateway = new GatewayServer(config.gateway().host(), config.gateway().port(), gatewayTls(), transport, blockingPool,
                 new ControlPlaneGrpcService(router, prober, tokens, auditStore), new RoutedServices(router), interceptors)
                 .start();
+        running.push(gateway);
 
-        reloader = Executors.newSingleThreadScheduledExecutor(daemonThreads("keelson-token-reload-"));
-        long every = config.auth().reloadInterval().toMillis();
-        reloader.scheduleWithFixedDelay(this::reloadTokens, every, every, TimeUnit.MILLISECONDS);
-
-        Optional<Path> adminToken = bootstrapAdminToken();
         LOG.infof("Keelson is up: gRPC gateway on %s:%d (reflection on); health and metrics on http://localhost:%d/q/health "
                         + "and /q/metrics; web console not built yet; state in %s; admin token %s",
                 config.gateway().host(), gateway.port(), httpPort, storeName,
                 adminToken.map(p -> "written to " + p).orElse("already issued (see " + config.home().resolve(AdminTokenFile.NAME) + ")"));
     }
 
+    /** Stops what start() started, newest first: the port closes before the parts behind it. */
     void stop(@Observes ShutdownEvent event) {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (reloader != null) {
-            reloader.shutdownNow();
-        }
-        if (tokenListener != null) {
-            tokenListener.close();
-        }
-        if (gatewayExecutor != null) {
-            gatewayExecutor.shutdown();
-        }
-        if (embedded != null) {
-            embedded.close();
-        }
-        if (router != null) {
-            router.close();
-        }
-        if (transport != null) {
-            transport.close();
-        }
-        if (auditTrail != null) {
-            auditTrail.close();
+        while (!running.isEmpty()) {
+            try {
+                running.pop().close();
+            } catch (Exception e) {
+                LOG.warnf(e, "while stopping the platform");
+            }
         }
     }
 
