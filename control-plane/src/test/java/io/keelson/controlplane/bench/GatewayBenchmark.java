@@ -14,12 +14,14 @@ import io.keelson.echo.v1.EchoServiceGrpc;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * What the gateway adds to a small RPC. One run measures, in this order and on the same machine:
@@ -38,7 +40,16 @@ public final class GatewayBenchmark {
     private static final int TIMED_CALLS = 30_000;
     private static final long THROUGHPUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    record Result(String name, double p50Micros, double p99Micros, double p999Micros, double callsPerSecond) {
+    /**
+     * @param serverCpuMicrosPerCall CPU the serving process (echo for direct, the platform otherwise) spent per
+     *                               call during the throughput phase: what one call costs the gateway, whatever
+     *                               else shares the cores
+     */
+    record Result(String name, double p50Micros, double p99Micros, double p999Micros, double callsPerSecond,
+                  double serverCpuMicrosPerCall) {
+    }
+
+    private record Throughput(double callsPerSecond, double serverCpuMicrosPerCall) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -50,21 +61,24 @@ public final class GatewayBenchmark {
         System.out.printf(Locale.ROOT, "machine: %d cores, %s %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"));
         try (EchoProcess echo = new EchoProcess().start(0)) {
-            Result direct = measure("direct: client -> echo JVM (loopback)", echo.address(), null);
+            Result direct = measure("direct: client -> echo JVM (loopback)", echo.address(), null, echo::cpuTime);
             Result embedded;
             try (PlatformProcess platform = PlatformProcess.start(jar, work.resolve("embedded"), Map.of())) {
-                embedded = measure("gateway, echo embedded (in-process)", "127.0.0.1:" + platform.gatewayPort(), platform.adminToken());
+                embedded = measure("gateway, echo embedded (in-process)", "127.0.0.1:" + platform.gatewayPort(),
+                        platform.adminToken(), platform::cpuTime);
             }
             Result cluster;
             try (PlatformProcess platform = PlatformProcess.start(jar, work.resolve("cluster"),
                     Map.of("keelson.systems.echo.address", echo.address()))) {
-                cluster = measure("gateway, echo remote (loopback hop)", "127.0.0.1:" + platform.gatewayPort(), platform.adminToken());
+                cluster = measure("gateway, echo remote (loopback hop)", "127.0.0.1:" + platform.gatewayPort(),
+                        platform.adminToken(), platform::cpuTime);
             }
             System.out.println();
-            System.out.printf(Locale.ROOT, "%-40s %9s %9s %9s %12s%n", "path", "p50 us", "p99 us", "p99.9 us", "calls/s");
+            System.out.printf(Locale.ROOT, "%-40s %9s %9s %9s %12s %14s%n", "path", "p50 us", "p99 us", "p99.9 us", "calls/s",
+                    "server CPU us/call");
             for (Result r : new Result[]{direct, embedded, cluster}) {
-                System.out.printf(Locale.ROOT, "%-40s %9.1f %9.1f %9.1f %12.0f%n", r.name(), r.p50Micros(), r.p99Micros(),
-                        r.p999Micros(), r.callsPerSecond());
+                System.out.printf(Locale.ROOT, "%-40s %9.1f %9.1f %9.1f %12.0f %14.1f%n", r.name(), r.p50Micros(), r.p99Micros(),
+                        r.p999Micros(), r.callsPerSecond(), r.serverCpuMicrosPerCall());
             }
             System.out.println();
             report("embedded", direct, embedded, 100);
@@ -82,7 +96,7 @@ public final class GatewayBenchmark {
                 via.callsPerSecond() >= 20_000 ? "met" : "MISSED");
     }
 
-    static Result measure(String name, String target, String bearer) throws InterruptedException {
+    static Result measure(String name, String target, String bearer, Supplier<Duration> serverCpu) throws InterruptedException {
         // Callbacks on the transport thread: the harness should spend as little of the 2 cores as it can.
         ManagedChannel managed = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).directExecutor().build();
         try {
@@ -98,9 +112,10 @@ public final class GatewayBenchmark {
                 nanos[i] = System.nanoTime() - start;
             }
             Arrays.sort(nanos);
-            double rate = throughput(EchoServiceGrpc.newStub(channel));
-            Result r = new Result(name, percentile(nanos, 0.50), percentile(nanos, 0.99), percentile(nanos, 0.999), rate);
-            System.out.printf(Locale.ROOT, "measured %-40s p50 %.1f us, %.0f calls/s%n", name, r.p50Micros(), rate);
+            Throughput t = throughput(EchoServiceGrpc.newStub(channel), serverCpu);
+            Result r = new Result(name, percentile(nanos, 0.50), percentile(nanos, 0.99), percentile(nanos, 0.999),
+                    t.callsPerSecond(), t.serverCpuMicrosPerCall());
+            System.out.printf(Locale.ROOT, "measured %-40s p50 %.1f us, %.0f calls/s%n", name, r.p50Micros(), r.callsPerSecond());
             return r;
         } finally {
             managed.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -116,19 +131,21 @@ public final class GatewayBenchmark {
     }
 
     /** Calls per second with {@value #WINDOW} in flight; every reply checked, any error aborts the run. */
-    private static double throughput(EchoServiceGrpc.EchoServiceStub stub) throws InterruptedException {
+    private static Throughput throughput(EchoServiceGrpc.EchoServiceStub stub, Supplier<Duration> serverCpu) throws InterruptedException {
         Semaphore window = new Semaphore(WINDOW);
         AtomicLong done = new AtomicLong();
         AtomicLong failures = new AtomicLong();
         long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         long countedFrom = -1;
         long countedStart = 0;
+        Duration cpuAtStart = Duration.ZERO;
         long end = warmupEnd + THROUGHPUT_NANOS;
         int i = 0;
         while (System.nanoTime() < end) {
             if (countedFrom < 0 && System.nanoTime() >= warmupEnd) {
                 countedFrom = done.get();
                 countedStart = System.nanoTime();
+                cpuAtStart = serverCpu.get();
             }
             window.acquire();
             String message = "t" + (i++);
@@ -155,11 +172,12 @@ public final class GatewayBenchmark {
         }
         long countedEnd = System.nanoTime();
         long counted = done.get() - countedFrom;
+        Duration cpuUsed = serverCpu.get().minus(cpuAtStart);
         window.acquire(WINDOW);
         if (failures.get() > 0) {
             throw new IllegalStateException(failures.get() + " calls failed or returned a wrong reply");
         }
-        return counted / ((countedEnd - countedStart) / 1e9);
+        return new Throughput(counted / ((countedEnd - countedStart) / 1e9), cpuUsed.toNanos() / 1e3 / counted);
     }
 
     private static double percentile(long[] sorted, double q) {

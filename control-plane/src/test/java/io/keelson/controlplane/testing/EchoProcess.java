@@ -56,6 +56,11 @@ public final class EchoProcess implements AutoCloseable {
         }
     }
 
+    /** CPU time the process has used so far (user + system). */
+    public java.time.Duration cpuTime() {
+        return process.info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+    }
+
     public int port() {
         return port;
     }

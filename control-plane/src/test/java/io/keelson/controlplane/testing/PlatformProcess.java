@@ -71,6 +71,11 @@ public final class PlatformProcess implements AutoCloseable {
         throw new IllegalStateException("platform exited before serving: " + p.waitFor());
     }
 
+    /** CPU time the process has used so far (user + system). */
+    public java.time.Duration cpuTime() {
+        return process.info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+    }
+
     public int gatewayPort() {
         return gatewayPort;
     }
