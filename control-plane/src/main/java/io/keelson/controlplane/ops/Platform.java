@@ -23,6 +23,7 @@ import io.keelson.controlplane.gateway.RoutedServices;
 import io.keelson.controlplane.gateway.SystemCatalog;
 import io.keelson.controlplane.gateway.SystemProber;
 import io.keelson.controlplane.gateway.SystemRouter;
+import io.keelson.controlplane.state.AuditLogFile;
 import io.keelson.controlplane.state.JdbcAuditStore;
 import io.keelson.controlplane.state.JdbcTokenStore;
 import io.keelson.controlplane.state.PostgresTokenListener;
@@ -96,7 +97,7 @@ public class Platform {
 
     void start(@Observes StartupEvent event) {
         javax.sql.DataSource dataSource = postgresActive ? postgresDataSource.get() : embeddedDataSource.get();
-        storeName = postgresActive ? "postgresql" : "embedded H2 under " + config.home();
+        storeName = postgresActive ? "postgresql" : "embedded (H2 file and audit log) under " + config.home();
         tokens = new TokenRegistry(new JdbcTokenStore(dataSource), Clock.systemUTC());
         if (postgresActive) {
             running.push(new PostgresTokenListener(dataSource, tokens).start());
@@ -107,7 +108,13 @@ public class Platform {
         reloader.scheduleWithFixedDelay(this::reloadTokens, every, every, TimeUnit.MILLISECONDS);
         Optional<Path> adminToken = bootstrapAdminToken();
 
-        auditStore = new JdbcAuditStore(dataSource);
+        if (postgresActive) {
+            auditStore = new JdbcAuditStore(dataSource);
+        } else {
+            AuditLogFile file = new AuditLogFile(config.home().resolve("audit"));
+            running.push(file);
+            auditStore = file;
+        }
         auditTrail = new AuditTrail(auditStore, config.audit().queueCapacity());
         running.push(auditTrail);
 

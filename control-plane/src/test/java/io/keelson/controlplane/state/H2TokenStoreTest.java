@@ -6,8 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.sql.DataSource;
 import java.nio.file.Path;
 
-/** The store contract on the embedded H2 file. */
-class H2StoreTest extends StoreContractTest {
+/** The token store contract on the embedded H2 file. */
+class H2TokenStoreTest extends TokenStoreContractTest {
 
     @TempDir
     Path dir;

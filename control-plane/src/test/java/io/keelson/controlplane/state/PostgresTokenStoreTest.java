@@ -4,8 +4,8 @@ import io.keelson.controlplane.testing.TestDatabases;
 
 import javax.sql.DataSource;
 
-/** The store contract on PostgreSQL (each test in a fresh schema). */
-class PostgresStoreTest extends StoreContractTest {
+/** The token store contract on PostgreSQL (each test in a fresh schema). */
+class PostgresTokenStoreTest extends TokenStoreContractTest {
 
     @Override
     DataSource freshDatabase() {
