@@ -21,9 +21,6 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,11 +47,7 @@ class GatewayTlsTest {
 
         @Override
         public Map<String, String> start() {
-            try {
-                certs = TestCertificates.create(Files.createTempDirectory("keelson-gateway-tls"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            certs = TestCertificates.create();
             return Map.of(
                     "keelson.gateway.tls-cert", certs.serverCert().toString(),
                     "keelson.gateway.tls-key", certs.serverKey().toString(),

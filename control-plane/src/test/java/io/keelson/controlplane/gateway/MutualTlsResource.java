@@ -4,9 +4,6 @@ import io.keelson.controlplane.testing.EchoProcess;
 import io.keelson.controlplane.testing.TestCertificates;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -18,11 +15,7 @@ public class MutualTlsResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        try {
-            certs = TestCertificates.create(Files.createTempDirectory("keelson-mtls"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        certs = TestCertificates.create();
         echo = new EchoProcess(certs.serverCert(), certs.serverKey(), certs.ca()).start(0);
         return Map.of(
                 "keelson.systems.echo.address", echo.address(),

@@ -14,6 +14,15 @@ import java.util.concurrent.TimeUnit;
  */
 public record TestCertificates(Path ca, Path serverCert, Path serverKey, Path clientCert, Path clientKey) {
 
+    /** In a fresh temporary directory. */
+    public static TestCertificates create() {
+        try {
+            return create(Files.createTempDirectory("keelson-certs"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static TestCertificates create(Path dir) {
         try {
             run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
