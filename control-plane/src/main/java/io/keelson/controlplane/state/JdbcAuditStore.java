@@ -12,7 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@link AuditStore} over JDBC; the same SQL runs on the embedded H2 file and on PostgreSQL. */
+/** {@link AuditStore} over JDBC, for PostgreSQL in cluster mode (the embedded store is {@link AuditLogFile}). */
 public final class JdbcAuditStore implements AuditStore {
 
     private static final int ROWS_PER_INSERT = 128;
@@ -46,7 +46,7 @@ public final class JdbcAuditStore implements AuditStore {
         }
     }
 
-    /** One multi-row INSERT: both H2 and PostgreSQL insert many rows per statement far faster than a JDBC batch. */
+    /** One multi-row INSERT: PostgreSQL inserts many rows per statement far faster than a JDBC batch of single rows. */
     private static void insert(Connection c, List<AuditRecord> rows) throws SQLException {
         StringBuilder sql = new StringBuilder(INSERT_PREFIX);
         for (int i = 0; i < rows.size(); i++) {
