@@ -36,8 +36,4 @@ public record ApiToken(
     public boolean coversSystem(String system) {
         return scopes.contains(ALL_SYSTEMS) || scopes.contains(system);
     }
-
-    public ApiToken revokedAt(Instant when) {
-        return new ApiToken(id, name, role, scopes, secretHash, createdAt, createdBy, expiresAt, Optional.of(when));
-    }
 }

@@ -14,8 +14,4 @@ public record Principal(String tokenId, String name, Role role, Set<String> scop
     static Principal of(ApiToken token) {
         return new Principal(token.id(), token.name(), token.role(), token.scopes());
     }
-
-    public boolean coversSystem(String system) {
-        return scopes.contains(ApiToken.ALL_SYSTEMS) || scopes.contains(system);
-    }
 }

@@ -15,10 +15,6 @@ import java.util.Optional;
  */
 public record ChannelSecurity(Optional<Path> clientCert, Optional<Path> clientKey, Optional<Path> trustedCa) {
 
-    public static ChannelSecurity plaintext() {
-        return new ChannelSecurity(Optional.empty(), Optional.empty(), Optional.empty());
-    }
-
     public boolean mutualTls() {
         return clientCert.isPresent();
     }

@@ -38,7 +38,10 @@ public class PlatformHealth {
             HealthCheckResponseBuilder b = HealthCheckResponse.named("state").withData("store", platform.storeName());
             try {
                 platform.tokens().isEmpty();
-                return b.up().withData("audit-pending", platform.auditTrail().pending()).build();
+                return b.up()
+                        .withData("audit-pending", platform.auditTrail().pending())
+                        .withData("audit-failed-batches", platform.auditTrail().failedBatches())
+                        .build();
             } catch (RuntimeException e) {
                 return b.down().withData("error", String.valueOf(e.getMessage())).build();
             }

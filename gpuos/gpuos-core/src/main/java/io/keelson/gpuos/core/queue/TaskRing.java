@@ -149,10 +149,6 @@ public final class TaskRing {
         LONGS.setRelease(bytes, TaskLayout.QUIT_OFFSET, 1L);
     }
 
-    public void clearQuit() {
-        LONGS.setRelease(bytes, TaskLayout.QUIT_OFFSET, 0L);
-    }
-
     public boolean quitRequested() {
         return (long) LONGS.getAcquire(bytes, TaskLayout.QUIT_OFFSET) != 0;
     }
