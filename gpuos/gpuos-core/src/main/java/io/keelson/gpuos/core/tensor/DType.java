@@ -22,4 +22,23 @@ public enum DType {
     public int bytes() {
         return bytes;
     }
+
+    /** {@code value} rounded to this type and widened back to f32: the IR's {@code cast} and every store. */
+    public float round(float value) {
+        return switch (this) {
+            case F32 -> value;
+            case F16 -> HalfFloats.f16ToF32(HalfFloats.f32ToF16(value));
+            case BF16 -> HalfFloats.bf16ToF32(HalfFloats.f32ToBf16(value));
+            case I32 -> (int) value; // towards zero, saturating, NaN to 0: PTX cvt.rzi.s32.f32
+        };
+    }
+
+    public static java.util.Optional<DType> ofCode(int code) {
+        for (DType t : values()) {
+            if (t.code == code) {
+                return java.util.Optional.of(t);
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

@@ -83,6 +83,19 @@ public record TensorView(DType dtype, long[] shape, long[] strides, long offset,
         return strides.clone();
     }
 
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Size of dimension {@code d}, without copying the shape (hot paths). */
+    public long size(int d) {
+        return shape[d];
+    }
+
+    public long stride(int d) {
+        return strides[d];
+    }
+
     /** Element offset of the {@code linear}-th element in row-major order: the worker's {@code linear_to_offset}. */
     public long offsetOf(long linear) {
         long result = offset;
