@@ -82,6 +82,14 @@ public final class OperatorTable<T> {
 
     /** Writes {@code operator} into the idle slot and makes it active, unless the idle slot's tasks are still running. */
     public synchronized Change install(int logicalId, T operator) {
+        return stage(logicalId, operator, true);
+    }
+
+    /**
+     * Writes {@code operator} into the idle slot; with {@code activate} the alias flips to it at once,
+     * otherwise it waits for {@link #activate}. Refused while the idle slot's tasks are still running.
+     */
+    public synchronized Change stage(int logicalId, T operator, boolean activate) {
         Logical<T> logical = logical(logicalId);
         Slot<T> idle = logical.slots[1 - logical.active];
         if (idle.inFlight > 0) {
@@ -90,8 +98,24 @@ public final class OperatorTable<T> {
         }
         idle.epoch = ++lastEpoch;
         idle.operator = operator;
-        logical.active = 1 - logical.active;
+        if (activate) {
+            logical.active = 1 - logical.active;
+        }
         return new Change.Activated(logicalId, idle.epoch);
+    }
+
+    /** Points the alias at the slot holding {@code epoch}; new tasks bind to it from now on. */
+    public synchronized Change activate(int logicalId, long epoch) {
+        Logical<T> logical = logical(logicalId);
+        for (int s = 0; s < 2; s++) {
+            if (logical.slots[s].epoch == epoch && epoch != 0) {
+                logical.active = s;
+                return new Change.Activated(logicalId, epoch);
+            }
+        }
+        return new Change.Refused(logicalId, logical.name + " holds versions " + logical.slots[logical.active].epoch
+                + (logical.slots[1 - logical.active].epoch == 0 ? "" : " and " + logical.slots[1 - logical.active].epoch)
+                + ", not " + epoch);
     }
 
     /** Makes the previous version active again; the current one stays in the idle slot until the next install. */
@@ -103,6 +127,42 @@ public final class OperatorTable<T> {
         }
         logical.active = 1 - logical.active;
         return new Change.Activated(logicalId, previous.epoch);
+    }
+
+    /** What one logical operator holds: its versions, the active one, and the tasks bound to each. */
+    public record Entry<T>(int logical, String name, long activeEpoch, T active, List<SlotState<T>> slots) {
+    }
+
+    public record SlotState<T>(long epoch, T operator, long inFlight) {
+    }
+
+    public synchronized Optional<Entry<T>> find(String name) {
+        for (int id = 0; id < logicals.size(); id++) {
+            if (logicals.get(id).name.equals(name)) {
+                return Optional.of(entry(id));
+            }
+        }
+        return Optional.empty();
+    }
+
+    public synchronized List<Entry<T>> entries() {
+        List<Entry<T>> all = new ArrayList<>();
+        for (int id = 0; id < logicals.size(); id++) {
+            all.add(entry(id));
+        }
+        return all;
+    }
+
+    private Entry<T> entry(int id) {
+        Logical<T> logical = logicals.get(id);
+        List<SlotState<T>> slots = new ArrayList<>();
+        for (Slot<T> s : logical.slots) {
+            if (s.epoch != 0) {
+                slots.add(new SlotState<>(s.epoch, s.operator, s.inFlight));
+            }
+        }
+        Slot<T> active = logical.slots[logical.active];
+        return new Entry<>(id, logical.name, active.epoch, active.operator, List.copyOf(slots));
     }
 
     public synchronized long activeEpoch(int logicalId) {

@@ -23,17 +23,23 @@ public final class CpuWorker implements Runnable {
 
     private final TaskRing ring;
     private final Task task;
+    private volatile boolean retired;
 
     public CpuWorker(TaskRing ring, Task task) {
         this.ring = ring;
         this.task = task;
     }
 
+    /** Stops this worker after its current task (the watchdog retires a stuck worker it has replaced). */
+    public void retire() {
+        retired = true;
+    }
+
     @Override
     public void run() {
         java.nio.ByteBuffer scratch = java.nio.ByteBuffer.allocate(TaskLayout.DESCRIPTOR_LENGTH);
         int idle = 0;
-        while (!ring.quitRequested() && !Thread.currentThread().isInterrupted()) {
+        while (!retired && !ring.quitRequested() && !Thread.currentThread().isInterrupted()) {
             ring.beat();
             long ticket = ring.poll(scratch, (t, descriptor) -> {
                 try {

@@ -42,8 +42,8 @@ public final class TaskLayout {
     public static final int QUIT_OFFSET;
     public static final int HEADER_LENGTH;
 
-    /** Bytes of task description a producer may write (operator, epoch, tensor handles...). */
-    public static final int DESCRIPTOR_LENGTH = 112;
+    /** Bytes of task description a producer may write: a task header and one inline launch ({@code device.LaunchCodec}). */
+    public static final int DESCRIPTOR_LENGTH = 560;
     public static final int SEQUENCE_OFFSET_IN_SLOT = 0;
     public static final int TICKET_OFFSET_IN_SLOT = 8;
     public static final int DESCRIPTOR_OFFSET_IN_SLOT = 16;

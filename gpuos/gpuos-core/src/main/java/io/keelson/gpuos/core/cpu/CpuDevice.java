@@ -1,0 +1,324 @@
+package io.keelson.gpuos.core.cpu;
+
+import io.keelson.gpuos.core.device.Device;
+import io.keelson.gpuos.core.device.DeviceException;
+import io.keelson.gpuos.core.device.DeviceInfo;
+import io.keelson.gpuos.core.device.DeviceStats;
+import io.keelson.gpuos.core.device.Launch;
+import io.keelson.gpuos.core.device.LaunchCodec;
+import io.keelson.gpuos.core.device.LaunchValidator;
+import io.keelson.gpuos.core.device.TaskHeader;
+import io.keelson.gpuos.core.device.TaskMeter;
+import io.keelson.gpuos.core.device.TensorHeap;
+import io.keelson.gpuos.core.ir.OperatorSpec;
+import io.keelson.gpuos.core.operator.OperatorTable;
+import io.keelson.gpuos.core.queue.CpuWorker;
+import io.keelson.gpuos.core.queue.TaskOutcome;
+import io.keelson.gpuos.core.queue.TaskQueue;
+import io.keelson.gpuos.core.queue.TaskRing;
+import io.keelson.gpuos.core.queue.Watchdog;
+import io.keelson.gpuos.core.tensor.DType;
+import io.keelson.gpuos.core.tensor.TensorBuffer;
+import io.keelson.gpuos.core.tensor.TensorView;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * The emulated device: persistent worker threads drain a {@link TaskRing} in a direct buffer, running
+ * operators compiled to {@link CpuProgram}s out of a dual-slot {@link OperatorTable}, over tensors in a
+ * {@link TensorHeap}. It speaks the same descriptor bytes as the CUDA worker; only the memory and the
+ * executor differ. A watchdog relaunches a worker when the heartbeat stops while work waits.
+ */
+public final class CpuDevice implements Device {
+
+    public static final String BACKEND = "cpu-emulated";
+    private static final Logger LOG = Logger.getLogger(CpuDevice.class.getName());
+
+    /** Sizes and limits of a device. */
+    public record Config(int workers, int queueCapacity, long maxTensorBytes, long maxTotalBytes, Duration stallAfter) {
+        public static Config defaults() {
+            return new Config(Math.max(1, Runtime.getRuntime().availableProcessors()), 4096, 256L << 20, 2L << 30, Duration.ofSeconds(5));
+        }
+    }
+
+    private final Config config;
+    private final TensorHeap heap;
+    private final TaskRing ring;
+    private final TaskQueue queue;
+    private final OperatorTable<CpuProgram> table = new OperatorTable<>();
+    private final Map<Long, ByteBuffer> batches = new ConcurrentHashMap<>();
+    private final AtomicLong nextBatch = new AtomicLong(1);
+    private final TaskMeter meter = new TaskMeter();
+    private final List<CpuWorker> workers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final ScheduledExecutorService housekeeping;
+    private final Watchdog watchdog;
+    private final AtomicLong relaunches = new AtomicLong();
+
+    public CpuDevice(Config config) {
+        this.config = config;
+        this.heap = new TensorHeap(config.maxTensorBytes(), config.maxTotalBytes());
+        this.ring = new TaskRing(config.queueCapacity());
+        this.queue = new TaskQueue(ring);
+        for (int i = 0; i < config.workers(); i++) {
+            startWorker();
+        }
+        this.watchdog = new Watchdog(ring, config.stallAfter(), stall -> {
+            relaunches.incrementAndGet();
+            LOG.warning("gpuos cpu worker stalled (heartbeat " + stall.heartbeat() + " silent for " + stall.silentFor().toMillis()
+                    + " ms with " + stall.pendingTasks() + " tasks waiting); starting a replacement");
+            startWorker();
+        });
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gpuos-cpu-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleAtFixedRate(() -> {
+            long now = System.nanoTime();
+            watchdog.check(now);
+            meter.tick(now, ring.heartbeat());
+        }, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void startWorker() {
+        CpuKernel kernel = new CpuKernel();
+        CpuWorker worker = new CpuWorker(ring, queue.completing(new CpuWorker.Task() {
+            @Override
+            public void run(long ticket, ByteBuffer descriptor) {
+                execute(descriptor, kernel);
+            }
+        }));
+        Thread thread = new Thread(worker, "gpuos-cpu-worker-" + threads.size());
+        thread.setDaemon(true);
+        workers.add(worker);
+        threads.add(thread);
+        thread.start();
+    }
+
+    @Override
+    public DeviceInfo info() {
+        return new DeviceInfo(0, BACKEND, "cpu-emulated device on " + System.getProperty("os.arch"),
+                Runtime.getRuntime().availableProcessors() + " host cores, f32 compute", config.workers(), config.maxTotalBytes());
+    }
+
+    @Override
+    public long allocate(DType dtype, long elements) {
+        return heap.allocate(dtype, elements);
+    }
+
+    @Override
+    public void write(long handle, long offset, float[] values) {
+        TensorBuffer buffer = heap.get(handle, "handle");
+        checkRange(buffer, offset, values.length);
+        buffer.write(offset, 1, values, 0, values.length);
+    }
+
+    @Override
+    public float[] read(long handle, long offset, int count) {
+        TensorBuffer buffer = heap.get(handle, "handle");
+        checkRange(buffer, offset, count);
+        float[] values = new float[count];
+        buffer.read(offset, 1, values, 0, count);
+        return values;
+    }
+
+    private static void checkRange(TensorBuffer buffer, long offset, long count) {
+        if (offset < 0 || count < 0 || offset + count > buffer.elements()) {
+            throw DeviceException.invalid("offset", "elements [" + offset + ", " + (offset + count) + ") are outside a tensor of "
+                    + buffer.elements());
+        }
+    }
+
+    @Override
+    public void free(long handle) {
+        heap.free(handle);
+    }
+
+    @Override
+    public Installed install(OperatorSpec spec, boolean activate) {
+        long start = System.nanoTime();
+        CpuProgram program = CpuProgram.compile(spec);
+        long compileNanos = System.nanoTime() - start;
+        String log = "compiled " + spec.name() + " to " + program.instructions() + " block instructions over "
+                + program.registers() + " registers";
+        synchronized (table) {
+            Optional<OperatorTable.Entry<CpuProgram>> existing = table.find(spec.name());
+            if (existing.isEmpty()) {
+                int id = table.define(spec.name(), program);
+                return new Installed(spec.name(), id, table.activeEpoch(id), true, compileNanos, log);
+            }
+            OperatorTable.Change change = table.stage(existing.get().logical(), program, activate);
+            if (change instanceof OperatorTable.Change.Refused refused) {
+                throw new DeviceException(DeviceException.Kind.CONFLICT, "name", refused.reason());
+            }
+            long epoch = ((OperatorTable.Change.Activated) change).epoch();
+            return new Installed(spec.name(), existing.get().logical(), epoch, activate, compileNanos, log);
+        }
+    }
+
+    @Override
+    public OperatorTable.Change activate(String name, long epoch) {
+        return table.activate(logical(name), epoch);
+    }
+
+    @Override
+    public OperatorTable.Change rollback(String name) {
+        return table.rollback(logical(name));
+    }
+
+    private int logical(String name) {
+        return table.find(name).map(OperatorTable.Entry::logical).orElseThrow(() -> new DeviceException(
+                DeviceException.Kind.NOT_FOUND, "name", "no operator named '" + name + "'"));
+    }
+
+    @Override
+    public List<OperatorInfo> operators() {
+        List<OperatorInfo> all = new ArrayList<>();
+        for (OperatorTable.Entry<CpuProgram> e : table.entries()) {
+            all.add(new OperatorInfo(e.name(), e.logical(), e.activeEpoch(), e.slots().stream()
+                    .map(s -> new Version(s.epoch(), s.operator().spec().signature(), s.inFlight())).toList()));
+        }
+        return all;
+    }
+
+    @Override
+    public TaskQueue.Submission submit(List<Launch> launches) {
+        LaunchValidator.validate(launches, resources);
+        List<OperatorTable.Binding> bindings = new ArrayList<>(launches.size());
+        for (Launch launch : launches) {
+            bindings.add(table.bind(logical(launch.operator())));
+        }
+        long batch = 0;
+        if (launches.size() > 1) {
+            ByteBuffer block = ByteBuffer.allocateDirect(launches.size() * LaunchCodec.LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < launches.size(); i++) {
+                LaunchCodec.write(block, i * LaunchCodec.LENGTH, launches.get(i), bindings.get(i));
+            }
+            batch = nextBatch.getAndIncrement();
+            batches.put(batch, block);
+        }
+        long batchReference = batch;
+        long submitted = System.nanoTime();
+        TaskQueue.Submission submission = queue.submit((ticket, descriptor) -> {
+            if (batchReference == 0) {
+                TaskHeader.write(descriptor, TaskHeader.SINGLE, 1, 0);
+                LaunchCodec.write(descriptor, TaskHeader.INLINE_LAUNCH, launches.get(0), bindings.get(0));
+            } else {
+                TaskHeader.write(descriptor, TaskHeader.BATCH, launches.size(), batchReference);
+            }
+        });
+        if (submission instanceof TaskQueue.Submission.Accepted accepted) {
+            meter.submitted();
+            accepted.outcome().whenComplete((outcome, error) -> meter.completed(System.nanoTime() - submitted, launches.size(),
+                    outcome instanceof TaskOutcome.Failed));
+        } else {
+            bindings.forEach(table::release);
+            batches.remove(batchReference);
+        }
+        return submission;
+    }
+
+    private final LaunchValidator.Resources resources = new LaunchValidator.Resources() {
+        @Override
+        public Optional<LaunchValidator.Tensor> tensor(long handle) {
+            try {
+                TensorBuffer b = heap.get(handle, "handle");
+                return Optional.of(new LaunchValidator.Tensor(b.dtype(), b.elements()));
+            } catch (DeviceException e) {
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public Optional<OperatorSpec> operator(String name) {
+            return table.find(name).map(e -> e.active().spec());
+        }
+    };
+
+    /** The worker's side: run one task's launches in order, stop at the first failure, release every binding. */
+    private void execute(ByteBuffer descriptor, CpuKernel kernel) {
+        ByteBuffer launches;
+        int base;
+        int count = TaskHeader.count(descriptor);
+        if (TaskHeader.kind(descriptor) == TaskHeader.BATCH) {
+            launches = batches.remove(TaskHeader.batchReference(descriptor));
+            if (launches == null) {
+                throw new IllegalStateException("batch block " + TaskHeader.batchReference(descriptor) + " is missing");
+            }
+            base = 0;
+        } else {
+            launches = descriptor;
+            base = TaskHeader.INLINE_LAUNCH;
+        }
+        int done = 0;
+        try {
+            for (; done < count; done++) {
+                run(launches, base + done * LaunchCodec.LENGTH, kernel, done);
+            }
+        } finally {
+            for (int i = 0; i < count; i++) {
+                table.release(LaunchCodec.binding(launches, base + i * LaunchCodec.LENGTH));
+            }
+        }
+    }
+
+    private void run(ByteBuffer launches, int at, CpuKernel kernel, int index) {
+        OperatorTable.Binding binding = LaunchCodec.binding(launches, at);
+        CpuProgram program = table.resolve(binding).orElseThrow(() -> new IllegalStateException(
+                "launch " + index + ": operator version " + binding + " is gone"));
+        int inputs = LaunchCodec.inputCount(launches, at);
+        TensorView[] views = new TensorView[inputs];
+        TensorBuffer[] buffers = new TensorBuffer[inputs];
+        try {
+            for (int i = 0; i < inputs; i++) {
+                buffers[i] = heap.get(LaunchCodec.handle(launches, at, i), "inputs[" + i + "]");
+                views[i] = LaunchCodec.view(launches, at, i, buffers[i].elements());
+            }
+            TensorBuffer out = heap.get(LaunchCodec.handle(launches, at, LaunchCodec.output()), "output");
+            TensorView outView = LaunchCodec.view(launches, at, LaunchCodec.output(), out.elements());
+            Optional<io.keelson.gpuos.core.ir.ReduceKind> reduction = program.spec().reduction();
+            if (reduction.isPresent()) {
+                kernel.reduce(program, reduction.get(), LaunchCodec.reduceAxis(launches, at), views, buffers, outView, out);
+            } else {
+                kernel.map(program, views, buffers, outView, out);
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("launch " + index + " (" + program.spec().name() + "): " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public DeviceStats stats() {
+        return meter.snapshot(ring, relaunches.get(), heap.count(), heap.usedBytes());
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        ring.requestQuit();
+        synchronized (this) {
+            workers.forEach(CpuWorker::retire);
+            for (Thread t : threads) {
+                try {
+                    t.join(2_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}
