@@ -22,9 +22,10 @@ import io.keelson.gpuos.core.tensor.TensorBuffer;
 import io.keelson.gpuos.core.tensor.TensorView;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.OptionalInt;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,6 +61,7 @@ public final class CpuDevice implements Device {
     private final OperatorTable<CpuProgram> table = new OperatorTable<>();
     private final Map<Long, ByteBuffer> batches = new ConcurrentHashMap<>();
     private final AtomicLong nextBatch = new AtomicLong(1);
+    private final BatchBlocks blocks = new BatchBlocks();
     private final TaskMeter meter = new TaskMeter();
     private final List<CpuWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -180,8 +182,11 @@ public final class CpuDevice implements Device {
     }
 
     private int logical(String name) {
-        return table.find(name).map(OperatorTable.Entry::logical).orElseThrow(() -> new DeviceException(
-                DeviceException.Kind.NOT_FOUND, "name", "no operator named '" + name + "'"));
+        OptionalInt id = table.idOf(name);
+        if (id.isEmpty()) {
+            throw new DeviceException(DeviceException.Kind.NOT_FOUND, "name", "no operator named '" + name + "'");
+        }
+        return id.getAsInt();
     }
 
     @Override
@@ -196,16 +201,32 @@ public final class CpuDevice implements Device {
 
     @Override
     public TaskQueue.Submission submit(List<Launch> launches) {
-        LaunchValidator.validate(launches, resources);
-        List<OperatorTable.Binding> bindings = new ArrayList<>(launches.size());
-        for (Launch launch : launches) {
-            bindings.add(table.bind(logical(launch.operator())));
+        Map<String, Integer> ids = new HashMap<>(); // a batch names few operators: look each up once
+        LaunchValidator.validate(launches, new LaunchValidator.Resources() {
+            @Override
+            public Optional<LaunchValidator.Tensor> tensor(long handle) {
+                return heap.find(handle).map(b -> new LaunchValidator.Tensor(b.dtype(), b.elements()));
+            }
+
+            @Override
+            public Optional<OperatorSpec> operator(String name) {
+                Integer id = ids.computeIfAbsent(name, n -> {
+                    OptionalInt found = table.idOf(n);
+                    return found.isPresent() ? found.getAsInt() : null;
+                });
+                return id == null ? Optional.empty() : Optional.of(table.active(id).spec());
+            }
+        });
+        int[] logical = new int[launches.size()];
+        for (int i = 0; i < logical.length; i++) {
+            logical[i] = ids.get(launches.get(i).operator());
         }
+        OperatorTable.Binding[] bindings = table.bindAll(logical);
         long batch = 0;
         if (launches.size() > 1) {
-            ByteBuffer block = ByteBuffer.allocateDirect(launches.size() * LaunchCodec.LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer block = blocks.take(launches.size() * LaunchCodec.LENGTH);
             for (int i = 0; i < launches.size(); i++) {
-                LaunchCodec.write(block, i * LaunchCodec.LENGTH, launches.get(i), bindings.get(i));
+                LaunchCodec.write(block, i * LaunchCodec.LENGTH, launches.get(i), bindings[i]);
             }
             batch = nextBatch.getAndIncrement();
             batches.put(batch, block);
@@ -215,7 +236,7 @@ public final class CpuDevice implements Device {
         TaskQueue.Submission submission = queue.submit((ticket, descriptor) -> {
             if (batchReference == 0) {
                 TaskHeader.write(descriptor, TaskHeader.SINGLE, 1, 0);
-                LaunchCodec.write(descriptor, TaskHeader.INLINE_LAUNCH, launches.get(0), bindings.get(0));
+                LaunchCodec.write(descriptor, TaskHeader.INLINE_LAUNCH, launches.get(0), bindings[0]);
             } else {
                 TaskHeader.write(descriptor, TaskHeader.BATCH, launches.size(), batchReference);
             }
@@ -225,28 +246,11 @@ public final class CpuDevice implements Device {
             accepted.outcome().whenComplete((outcome, error) -> meter.completed(System.nanoTime() - submitted, launches.size(),
                     outcome instanceof TaskOutcome.Failed));
         } else {
-            bindings.forEach(table::release);
+            table.releaseAll(bindings);
             batches.remove(batchReference);
         }
         return submission;
     }
-
-    private final LaunchValidator.Resources resources = new LaunchValidator.Resources() {
-        @Override
-        public Optional<LaunchValidator.Tensor> tensor(long handle) {
-            try {
-                TensorBuffer b = heap.get(handle, "handle");
-                return Optional.of(new LaunchValidator.Tensor(b.dtype(), b.elements()));
-            } catch (DeviceException e) {
-                return Optional.empty();
-            }
-        }
-
-        @Override
-        public Optional<OperatorSpec> operator(String name) {
-            return table.find(name).map(e -> e.active().spec());
-        }
-    };
 
     /** The worker's side: run one task's launches in order, stop at the first failure, release every binding. */
     private void execute(ByteBuffer descriptor, CpuKernel kernel) {
@@ -263,41 +267,49 @@ public final class CpuDevice implements Device {
             launches = descriptor;
             base = TaskHeader.INLINE_LAUNCH;
         }
-        int done = 0;
+        OperatorTable.Binding[] bindings = new OperatorTable.Binding[count];
+        for (int i = 0; i < count; i++) {
+            bindings[i] = LaunchCodec.binding(launches, base + i * LaunchCodec.LENGTH);
+        }
         try {
-            for (; done < count; done++) {
-                run(launches, base + done * LaunchCodec.LENGTH, kernel, done);
+            CpuProgram program = null;
+            for (int i = 0; i < count; i++) {
+                if (program == null || !bindings[i].equals(bindings[i - 1])) {
+                    OperatorTable.Binding binding = bindings[i];
+                    int index = i;
+                    program = table.resolve(binding).orElseThrow(() -> new IllegalStateException(
+                            "launch " + index + ": operator version " + binding + " is gone"));
+                }
+                run(launches, base + i * LaunchCodec.LENGTH, kernel, i, program);
             }
         } finally {
-            for (int i = 0; i < count; i++) {
-                table.release(LaunchCodec.binding(launches, base + i * LaunchCodec.LENGTH));
+            table.releaseAll(bindings);
+            if (launches != descriptor) {
+                blocks.give(launches);
             }
         }
     }
 
-    private void run(ByteBuffer launches, int at, CpuKernel kernel, int index) {
-        OperatorTable.Binding binding = LaunchCodec.binding(launches, at);
-        CpuProgram program = table.resolve(binding).orElseThrow(() -> new IllegalStateException(
-                "launch " + index + ": operator version " + binding + " is gone"));
-        int inputs = LaunchCodec.inputCount(launches, at);
-        TensorView[] views = new TensorView[inputs];
-        TensorBuffer[] buffers = new TensorBuffer[inputs];
+    private void run(ByteBuffer launches, int at, CpuKernel kernel, int index, CpuProgram program) {
         try {
+            int inputs = LaunchCodec.inputCount(launches, at);
+            TensorBuffer[] buffers = new TensorBuffer[inputs];
             for (int i = 0; i < inputs; i++) {
-                buffers[i] = heap.get(LaunchCodec.handle(launches, at, i), "inputs[" + i + "]");
-                views[i] = LaunchCodec.view(launches, at, i, buffers[i].elements());
+                buffers[i] = operand(launches, at, i, "inputs[" + i + "]");
             }
-            TensorBuffer out = heap.get(LaunchCodec.handle(launches, at, LaunchCodec.output()), "output");
-            TensorView outView = LaunchCodec.view(launches, at, LaunchCodec.output(), out.elements());
-            Optional<io.keelson.gpuos.core.ir.ReduceKind> reduction = program.spec().reduction();
-            if (reduction.isPresent()) {
-                kernel.reduce(program, reduction.get(), LaunchCodec.reduceAxis(launches, at), views, buffers, outView, out);
-            } else {
-                kernel.map(program, views, buffers, outView, out);
-            }
+            kernel.run(program, launches, at, buffers, operand(launches, at, LaunchCodec.output(), "output"));
         } catch (RuntimeException e) {
             throw new IllegalStateException("launch " + index + " (" + program.spec().name() + "): " + e.getMessage(), e);
         }
+    }
+
+    private TensorBuffer operand(ByteBuffer launches, int at, int operand, String field) {
+        TensorBuffer buffer = heap.get(LaunchCodec.handle(launches, at, operand), field);
+        if (buffer.dtype().code() != LaunchCodec.dtypeCode(launches, at, operand)) {
+            throw new IllegalArgumentException(field + ": tensor holds " + buffer.dtype() + ", the launch says code "
+                    + LaunchCodec.dtypeCode(launches, at, operand));
+        }
+        return buffer;
     }
 
     @Override

@@ -79,26 +79,32 @@ public final class LaunchCodec {
         return from.getLong(at + OPERANDS + operand * OPERAND_LENGTH);
     }
 
-    /** Output operand index for {@link #handle} and {@link #view}. */
-    public static int output() {
-        return OUTPUT;
-    }
-
-    /** Operand {@code operand}'s view over a buffer of {@code capacity} elements; refused (InvalidViewException) if it does not fit. */
-    public static TensorView view(ByteBuffer from, int at, int operand, long capacity) {
+    public static int rank(ByteBuffer from, int at) {
         int rank = from.getInt(at + RANK);
         if (rank < 0 || rank > TensorView.MAX_DIMS) {
             throw new IllegalStateException("corrupt launch: rank " + rank);
         }
-        int base = at + OPERANDS + operand * OPERAND_LENGTH;
-        long[] shape = new long[rank];
-        long[] strides = new long[rank];
-        for (int d = 0; d < rank; d++) {
-            shape[d] = from.getLong(at + SHAPE + 8 * d);
-            strides[d] = from.getLong(base + 24 + 8 * d);
-        }
-        int code = from.getInt(base + 8);
-        DType dtype = DType.ofCode(code).orElseThrow(() -> new IllegalStateException("corrupt launch: dtype code " + code));
-        return new TensorView(dtype, shape, strides, from.getLong(base + 16), capacity);
+        return rank;
+    }
+
+    public static long size(ByteBuffer from, int at, int d) {
+        return from.getLong(at + SHAPE + 8 * d);
+    }
+
+    public static long stride(ByteBuffer from, int at, int operand, int d) {
+        return from.getLong(at + OPERANDS + operand * OPERAND_LENGTH + 24 + 8 * d);
+    }
+
+    public static long offset(ByteBuffer from, int at, int operand) {
+        return from.getLong(at + OPERANDS + operand * OPERAND_LENGTH + 16);
+    }
+
+    public static int dtypeCode(ByteBuffer from, int at, int operand) {
+        return from.getInt(at + OPERANDS + operand * OPERAND_LENGTH + 8);
+    }
+
+    /** Output operand index for {@link #handle} and {@link #view}. */
+    public static int output() {
+        return OUTPUT;
     }
 }

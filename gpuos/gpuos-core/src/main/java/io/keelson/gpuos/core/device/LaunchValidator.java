@@ -29,6 +29,29 @@ public final class LaunchValidator {
 
     public static final int MAX_LAUNCHES = 1 << 16;
 
+    /** Whether {@code arg} is well-formed for {@code shape} and stays inside {@code tensor}. */
+    private static boolean fits(TensorArg arg, long[] shape, Tensor tensor) {
+        if (tensor.dtype() != arg.dtype() || arg.rank() != shape.length || arg.offset() < 0) {
+            return false;
+        }
+        long last = arg.offset();
+        boolean empty = false;
+        for (int d = 0; d < shape.length; d++) {
+            long stride = arg.stride(d);
+            if (stride < 0 || shape[d] < 0) {
+                return false;
+            }
+            empty |= shape[d] == 0;
+            if (shape[d] > 1 && stride > 0) {
+                if (shape[d] - 1 > (Long.MAX_VALUE - last) / stride) {
+                    return false;
+                }
+                last += (shape[d] - 1) * stride;
+            }
+        }
+        return empty || last < tensor.elements();
+    }
+
     private LaunchValidator() {
     }
 
@@ -40,11 +63,17 @@ public final class LaunchValidator {
             throw new DeviceException(DeviceException.Kind.LIMIT, "launches", launches.size() + " launches in one task, at most " + MAX_LAUNCHES);
         }
         for (int i = 0; i < launches.size(); i++) {
-            validate(launches.get(i), "launches[" + i + "]", resources);
+            try {
+                validate(launches.get(i), resources);
+            } catch (DeviceException e) {
+                // field names are built only for the launch that failed: validation is on every submit's hot path
+                throw new DeviceException(e.kind(), "launches[" + i + "]" + e.field(), e.getMessage().substring(e.field().length() + 2));
+            }
         }
     }
 
-    private static void validate(Launch launch, String at, Resources resources) {
+    private static void validate(Launch launch, Resources resources) {
+        String at = "";
         OperatorSpec spec = resources.operator(launch.operator()).orElseThrow(() -> new DeviceException(
                 DeviceException.Kind.NOT_FOUND, at + ".operator", "no operator named '" + launch.operator() + "' is installed"));
         long[] shape = launch.shape();
@@ -71,15 +100,15 @@ public final class LaunchValidator {
         DType inputType = null;
         for (int j = 0; j < launch.inputs().size(); j++) {
             TensorArg arg = launch.inputs().get(j);
-            check(arg, shape, at + ".inputs[" + j + "]", resources);
+            check(arg, shape, j, resources);
             if (inputType != null && arg.dtype() != inputType) {
                 throw DeviceException.invalid(at + ".inputs[" + j + "].dtype", arg.dtype() + " differs from inputs[0]'s " + inputType
                         + "; cast one of them first");
             }
             inputType = arg.dtype();
         }
-        String out = at + ".output";
-        check(launch.output(), shape, out, resources);
+        String out = ".output";
+        check(launch.output(), shape, -1, resources);
         DType expected = spec.body() instanceof Expr.Cast c ? c.to() : inputType;
         if (launch.output().dtype() != expected) {
             throw DeviceException.invalid(out + ".dtype", spec.name() + " produces " + expected + ", the output is "
@@ -96,7 +125,12 @@ public final class LaunchValidator {
         }
     }
 
-    private static void check(TensorArg arg, long[] shape, String at, Resources resources) {
+    /** @param operand the input's index, or -1 for the output */
+    private static void check(TensorArg arg, long[] shape, int operand, Resources resources) {
+        if (resources.tensor(arg.handle()).map(t -> fits(arg, shape, t)).orElse(false)) {
+            return; // the common case, checked without building field names
+        }
+        String at = operand < 0 ? ".output" : ".inputs[" + operand + "]";
         Tensor tensor = resources.tensor(arg.handle()).orElseThrow(() -> new DeviceException(DeviceException.Kind.NOT_FOUND,
                 at + ".handle", "no tensor with handle " + arg.handle()));
         if (tensor.dtype() != arg.dtype()) {

@@ -54,6 +54,10 @@ public final class TensorHeap {
         return buffer;
     }
 
+    public java.util.Optional<TensorBuffer> find(long handle) {
+        return java.util.Optional.ofNullable(tensors.get(handle));
+    }
+
     public void free(long handle) {
         TensorBuffer removed = tensors.remove(handle);
         if (removed == null) {

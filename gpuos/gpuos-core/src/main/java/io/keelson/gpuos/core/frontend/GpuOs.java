@@ -27,8 +27,16 @@ public final class GpuOs {
     private final Map<String, String> operators = new ConcurrentHashMap<>();
     private final AtomicLong compileNanos = new AtomicLong();
 
+    private final int workers;
+
     private GpuOs(Device device) {
         this.device = device;
+        this.workers = device.info().workers();
+    }
+
+    /** Workers of the device: a flush spreads independent work over at most this many tasks. */
+    int workers() {
+        return workers;
     }
 
     public static GpuOs on(Device device) {

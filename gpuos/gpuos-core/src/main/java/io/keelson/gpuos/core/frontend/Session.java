@@ -14,11 +14,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.LockSupport;
 
@@ -63,6 +65,16 @@ public final class Session implements AutoCloseable {
         allocations.add(handle);
         device.write(handle, 0, values);
         return new Tensor(this, dtype, shape, new Tensor.Storage(handle, dense.strides(), 0), null);
+    }
+
+    /**
+     * A tensor over memory already on the device (not owned: the session never frees it), seen with
+     * {@code shape}, element {@code strides} and {@code offset}.
+     */
+    public Tensor wrap(long handle, DType dtype, long[] shape, long[] strides, long offset) {
+        checkOpen();
+        new TensorView(dtype, shape, strides, offset, Long.MAX_VALUE); // checks ranks and signs; the device checks bounds
+        return new Tensor(this, dtype, shape, new Tensor.Storage(handle, strides.clone(), offset), null);
     }
 
     /** {@code condition != 0 ? ifTrue : ifFalse}, element-wise with broadcasting. */
@@ -169,13 +181,16 @@ public final class Session implements AutoCloseable {
         for (FusionPlan.Kernel k : plan.kernels()) {
             launches.add(launch(k, placed));
         }
-        int tasks = 0;
-        for (int from = 0; from < launches.size(); from += LaunchValidator.MAX_LAUNCHES) {
-            await(launches.subList(from, Math.min(launches.size(), from + LaunchValidator.MAX_LAUNCHES)));
-            tasks++;
+        List<List<Launch>> tasks = split(plan.kernels(), launches);
+        List<CompletableFuture<TaskOutcome>> outcomes = new ArrayList<>(tasks.size());
+        for (List<Launch> task : tasks) {
+            outcomes.add(submit(task));
+        }
+        for (CompletableFuture<TaskOutcome> outcome : outcomes) {
+            await(outcome);
         }
         placed.forEach(Tensor::computed);
-        return new Flushed(pending.size(), launches.size(), plan.fusedAway(), tasks);
+        return new Flushed(pending.size(), launches.size(), plan.fusedAway(), tasks.size());
     }
 
     /** Dense storage for every kernel output, carved out of one allocation per dtype (several if huge). */
@@ -229,19 +244,81 @@ public final class Session implements AutoCloseable {
                 new TensorArg(out.handle(), t.dtype(), outStrides, out.offset()));
     }
 
-    private void await(List<Launch> launches) {
+    /**
+     * Groups the launches into tasks that can run at the same time on different workers: kernels that
+     * share no data (different connected components of the dataflow) go to different tasks, up to one
+     * task per worker, each keeping its launches in recorded order. A dependent chain stays one task.
+     */
+    private List<List<Launch>> split(List<FusionPlan.Kernel> kernels, List<Launch> launches) {
+        int n = kernels.size();
+        int[] parent = new int[n];
+        Map<Tensor, Integer> producer = new IdentityHashMap<>();
+        for (int k = 0; k < n; k++) {
+            parent[k] = k;
+            producer.put(kernels.get(k).tensor(), k);
+            for (Operand leaf : kernels.get(k).leaves()) {
+                Integer p = producer.get(leaf.tensor());
+                if (p != null) {
+                    parent[find(parent, k)] = find(parent, p);
+                }
+            }
+        }
+        int bins = Math.max(1, Math.min(gpuos.workers(), n));
+        Map<Integer, Integer> binOfComponent = new HashMap<>();
+        int[] load = new int[bins];
+        List<List<Launch>> tasks = new ArrayList<>();
+        for (int b = 0; b < bins; b++) {
+            tasks.add(new ArrayList<>());
+        }
+        for (int k = 0; k < n; k++) {
+            int bin = binOfComponent.computeIfAbsent(find(parent, k), c -> leastLoaded(load));
+            load[bin]++;
+            tasks.get(bin).add(launches.get(k));
+        }
+        List<List<Launch>> chunked = new ArrayList<>();
+        for (List<Launch> task : tasks) {
+            for (int from = 0; from < task.size(); from += LaunchValidator.MAX_LAUNCHES) {
+                chunked.add(task.subList(from, Math.min(task.size(), from + LaunchValidator.MAX_LAUNCHES)));
+            }
+        }
+        return chunked;
+    }
+
+    private static int find(int[] parent, int k) {
+        while (parent[k] != k) {
+            parent[k] = parent[parent[k]];
+            k = parent[k];
+        }
+        return k;
+    }
+
+    private static int leastLoaded(int[] load) {
+        int best = 0;
+        for (int b = 1; b < load.length; b++) {
+            if (load[b] < load[best]) {
+                best = b;
+            }
+        }
+        return best;
+    }
+
+    private CompletableFuture<TaskOutcome> submit(List<Launch> launches) {
         TaskQueue.Submission submission;
         int spins = 0;
         while ((submission = device.submit(launches)) instanceof TaskQueue.Submission.Full) {
             if (++spins < 100) {
                 Thread.onSpinWait();
             } else {
-                LockSupport.parkNanos(20_000); // the queue is full: wait for the worker to drain it
+                LockSupport.parkNanos(20_000); // the queue is full: wait for the workers to drain it
             }
         }
+        return ((TaskQueue.Submission.Accepted) submission).outcome();
+    }
+
+    private static void await(CompletableFuture<TaskOutcome> pending) {
         TaskOutcome outcome;
         try {
-            outcome = ((TaskQueue.Submission.Accepted) submission).outcome().get();
+            outcome = pending.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a flush", e);

@@ -1,6 +1,9 @@
 package io.keelson.gpuos.core.operator;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,6 +50,7 @@ public final class OperatorTable<T> {
     }
 
     private final List<Logical<T>> logicals = new ArrayList<>();
+    private final Map<String, Integer> byName = new HashMap<>();
     private long lastEpoch;
 
     /** Defines a logical operator with its first version; returns its id. */
@@ -55,6 +59,9 @@ public final class OperatorTable<T> {
         Slot<T> first = logical.slots[0];
         first.epoch = ++lastEpoch;
         first.operator = operator;
+        if (byName.putIfAbsent(name, logicals.size()) != null) {
+            throw new IllegalArgumentException("operator " + name + " is already defined");
+        }
         logicals.add(logical);
         return logicals.size() - 1;
     }
@@ -65,6 +72,34 @@ public final class OperatorTable<T> {
         Slot<T> slot = logical.slots[logical.active];
         slot.inFlight++;
         return new Binding(logicalId, slot.epoch);
+    }
+
+    /** The logical id of operator {@code name}, if defined. */
+    public synchronized OptionalInt idOf(String name) {
+        Integer id = byName.get(name);
+        return id == null ? OptionalInt.empty() : OptionalInt.of(id);
+    }
+
+    /** The active version's operator of {@code logicalId}. */
+    public synchronized T active(int logicalId) {
+        Logical<T> logical = logical(logicalId);
+        return logical.slots[logical.active].operator;
+    }
+
+    /** Binds a whole batch under one lock: {@code bindings[i]} for {@code logicalIds[i]}. */
+    public synchronized Binding[] bindAll(int[] logicalIds) {
+        Binding[] bindings = new Binding[logicalIds.length];
+        for (int i = 0; i < logicalIds.length; i++) {
+            bindings[i] = bind(logicalIds[i]);
+        }
+        return bindings;
+    }
+
+    /** Releases a whole batch under one lock. */
+    public synchronized void releaseAll(Binding[] bindings) {
+        for (Binding b : bindings) {
+            release(b);
+        }
     }
 
     /** The operator a binding refers to; present for every binding not yet released. */
@@ -137,12 +172,8 @@ public final class OperatorTable<T> {
     }
 
     public synchronized Optional<Entry<T>> find(String name) {
-        for (int id = 0; id < logicals.size(); id++) {
-            if (logicals.get(id).name.equals(name)) {
-                return Optional.of(entry(id));
-            }
-        }
-        return Optional.empty();
+        Integer id = byName.get(name);
+        return id == null ? Optional.empty() : Optional.of(entry(id));
     }
 
     public synchronized List<Entry<T>> entries() {
