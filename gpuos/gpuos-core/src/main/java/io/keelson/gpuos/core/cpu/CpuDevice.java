@@ -202,6 +202,7 @@ public final class CpuDevice implements Device {
     @Override
     public TaskQueue.Submission submit(List<Launch> launches) {
         Map<String, Integer> ids = new HashMap<>(); // a batch names few operators: look each up once
+        Map<String, Optional<OperatorSpec>> specs = new HashMap<>();
         LaunchValidator.validate(launches, new LaunchValidator.Resources() {
             @Override
             public Optional<LaunchValidator.Tensor> tensor(long handle) {
@@ -210,11 +211,14 @@ public final class CpuDevice implements Device {
 
             @Override
             public Optional<OperatorSpec> operator(String name) {
-                Integer id = ids.computeIfAbsent(name, n -> {
+                return specs.computeIfAbsent(name, n -> {
                     OptionalInt found = table.idOf(n);
-                    return found.isPresent() ? found.getAsInt() : null;
+                    if (found.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    ids.put(n, found.getAsInt());
+                    return Optional.of(table.active(found.getAsInt()).spec());
                 });
-                return id == null ? Optional.empty() : Optional.of(table.active(id).spec());
             }
         });
         int[] logical = new int[launches.size()];

@@ -24,6 +24,11 @@ public record Launch(String operator, long[] shape, int reduceAxis, List<TensorA
         return shape.clone();
     }
 
+    /** The shape without a copy, for the validator and the codec on the submit path. */
+    long[] shapeArray() {
+        return shape;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Launch l && operator.equals(l.operator) && Arrays.equals(shape, l.shape) && reduceAxis == l.reduceAxis

@@ -38,7 +38,7 @@ public final class LaunchCodec {
 
     /** Writes a validated launch bound to {@code binding} at {@code at}. */
     public static void write(ByteBuffer to, int at, Launch launch, OperatorTable.Binding binding) {
-        long[] shape = launch.shape();
+        long[] shape = launch.shapeArray();
         int rank = shape.length;
         to.putInt(at + LOGICAL, binding.logical());
         to.putInt(at + INPUTS, launch.inputs().size());

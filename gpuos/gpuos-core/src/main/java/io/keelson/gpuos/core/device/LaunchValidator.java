@@ -76,7 +76,7 @@ public final class LaunchValidator {
         String at = "";
         OperatorSpec spec = resources.operator(launch.operator()).orElseThrow(() -> new DeviceException(
                 DeviceException.Kind.NOT_FOUND, at + ".operator", "no operator named '" + launch.operator() + "' is installed"));
-        long[] shape = launch.shape();
+        long[] shape = launch.shapeArray();
         if (shape.length > TensorView.MAX_DIMS) {
             throw DeviceException.invalid(at + ".shape", "at most " + TensorView.MAX_DIMS + " dimensions, got " + shape.length);
         }

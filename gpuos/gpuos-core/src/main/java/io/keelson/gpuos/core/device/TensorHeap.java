@@ -3,22 +3,32 @@ package io.keelson.gpuos.core.device;
 import io.keelson.gpuos.core.tensor.DType;
 import io.keelson.gpuos.core.tensor.TensorBuffer;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The CPU backend's device memory: tensors by handle, with a per-tensor and a total byte limit
- * (a client cannot exhaust the host's memory through the API). Handles are never reused, so a stale
- * handle is an error, not someone else's tensor.
+ * (a client cannot exhaust the host's memory through the API).
+ *
+ * <p>A handle is a slot index plus the slot's generation, so workers resolve it with one array read
+ * (no hashing on the launch path), and a stale handle — one whose tensor was freed, even if the slot
+ * now holds another tensor — is an error, never someone else's tensor.
  */
 public final class TensorHeap {
 
+    private static final class Slot {
+        volatile TensorBuffer buffer;
+        int generation = 1; // never 0, so no handle is 0 (the unset value of a protobuf field)
+    }
+
     private final long maxTensorBytes;
     private final long maxTotalBytes;
-    private final Map<Long, TensorBuffer> tensors = new ConcurrentHashMap<>();
-    private final AtomicLong nextHandle = new AtomicLong(1);
     private final AtomicLong usedBytes = new AtomicLong();
+    private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
+    private volatile Slot[] slots = new Slot[0];
+    private int live;
 
     public TensorHeap(long maxTensorBytes, long maxTotalBytes) {
         this.maxTensorBytes = Math.min(maxTensorBytes, Integer.MAX_VALUE);
@@ -40,28 +50,60 @@ public final class TensorHeap {
             throw new DeviceException(DeviceException.Kind.LIMIT, "elements", "device memory is full: " + (total - bytes)
                     + " of " + maxTotalBytes + " bytes in use, " + bytes + " more requested");
         }
-        long handle = nextHandle.getAndIncrement();
-        tensors.put(handle, new TensorBuffer(dtype, (int) elements));
-        return handle;
+        TensorBuffer buffer = new TensorBuffer(dtype, (int) elements);
+        synchronized (this) {
+            Integer index = freeSlots.pollFirst();
+            if (index == null) {
+                Slot[] grown = Arrays.copyOf(slots, Math.max(16, slots.length * 2));
+                for (int i = slots.length; i < grown.length; i++) {
+                    grown[i] = new Slot();
+                    if (i > slots.length) {
+                        freeSlots.addLast(i);
+                    }
+                }
+                index = slots.length;
+                slots = grown;
+            }
+            Slot slot = slots[index];
+            slot.buffer = buffer;
+            live++;
+            return ((long) slot.generation << 32) | index;
+        }
     }
 
     public TensorBuffer get(long handle, String field) {
-        TensorBuffer buffer = tensors.get(handle);
-        if (buffer == null) {
-            throw new DeviceException(DeviceException.Kind.NOT_FOUND, field, "no tensor with handle " + handle
-                    + " (never allocated or already freed)");
-        }
-        return buffer;
+        return find(handle).orElseThrow(() -> new DeviceException(DeviceException.Kind.NOT_FOUND, field, "no tensor with handle "
+                + handle + " (never allocated or already freed)"));
     }
 
-    public java.util.Optional<TensorBuffer> find(long handle) {
-        return java.util.Optional.ofNullable(tensors.get(handle));
+    public Optional<TensorBuffer> find(long handle) {
+        return Optional.ofNullable(lookup(handle));
+    }
+
+    private TensorBuffer lookup(long handle) {
+        Slot[] table = slots;
+        long index = handle & 0xFFFF_FFFFL;
+        if (handle < 0 || index >= table.length) {
+            return null;
+        }
+        Slot slot = table[(int) index];
+        TensorBuffer buffer = slot.buffer;
+        // the generation is read after the buffer: a slot freed and reused meanwhile shows a new generation
+        return buffer != null && slot.generation == (int) (handle >>> 32) ? buffer : null;
     }
 
     public void free(long handle) {
-        TensorBuffer removed = tensors.remove(handle);
-        if (removed == null) {
-            throw new DeviceException(DeviceException.Kind.NOT_FOUND, "handle", "no tensor with handle " + handle);
+        TensorBuffer removed;
+        synchronized (this) {
+            removed = lookup(handle);
+            if (removed == null) {
+                throw new DeviceException(DeviceException.Kind.NOT_FOUND, "handle", "no tensor with handle " + handle);
+            }
+            Slot slot = slots[(int) (handle & 0xFFFF_FFFFL)];
+            slot.generation++;
+            slot.buffer = null;
+            freeSlots.addLast((int) (handle & 0xFFFF_FFFFL));
+            live--;
         }
         usedBytes.addAndGet(-(long) removed.elements() * removed.dtype().bytes());
     }
@@ -70,7 +112,7 @@ public final class TensorHeap {
         return usedBytes.get();
     }
 
-    public int count() {
-        return tensors.size();
+    public synchronized int count() {
+        return live;
     }
 }

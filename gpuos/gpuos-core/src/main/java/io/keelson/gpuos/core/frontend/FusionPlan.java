@@ -28,15 +28,22 @@ final class FusionPlan {
     record Kernel(Tensor tensor, Expr body, List<Operand> leaves) {
     }
 
-    private final Map<Tensor, Integer> consumers = new IdentityHashMap<>();
-    private final Set<Tensor> fused = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Set<Tensor> computed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Map<Tensor, Integer> size = new IdentityHashMap<>();
-    private final Map<Tensor, Set<Operand>> leaves = new IdentityHashMap<>();
+    // sized for the whole recording up front: growing identity maps cost more than planning itself
+    private final Map<Tensor, Integer> consumers;
+    private final Set<Tensor> fused;
+    private final Set<Tensor> computed;
+    private final Map<Tensor, Integer> size;
+    private final Map<Tensor, Set<Operand>> leaves;
     private final List<Kernel> kernels = new ArrayList<>();
 
     /** @param pending the pending tensors to compute, in the order they were recorded (a topological order) */
     FusionPlan(List<Tensor> pending) {
+        int n = pending.size() * 2;
+        consumers = new IdentityHashMap<>(n);
+        fused = java.util.Collections.newSetFromMap(new IdentityHashMap<>(n));
+        computed = java.util.Collections.newSetFromMap(new IdentityHashMap<>(n));
+        size = new IdentityHashMap<>(n);
+        leaves = new IdentityHashMap<>(n);
         for (Tensor t : pending) {
             for (Operand o : t.node().operands()) {
                 consumers.merge(o.tensor(), 1, Integer::sum);

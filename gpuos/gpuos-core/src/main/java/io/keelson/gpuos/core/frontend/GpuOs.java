@@ -24,14 +24,22 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class GpuOs {
 
     private final Device device;
-    private final Map<String, String> operators = new ConcurrentHashMap<>();
+    private final Map<OperatorKey, String> operators = new ConcurrentHashMap<>();
+    private final ArenaCache arenas;
     private final AtomicLong compileNanos = new AtomicLong();
 
     private final int workers;
+    /** Output memory kept for reuse between flushes, as a caching allocator keeps device memory. */
+    private static final long ARENA_CACHE_BYTES = 256L << 20;
+
+    /** What a fused operator computes; records compare structurally, so equal bodies share one operator. */
+    private record OperatorKey(Expr body, int arity, Optional<ReduceKind> reduction) {
+    }
 
     private GpuOs(Device device) {
         this.device = device;
         this.workers = device.info().workers();
+        this.arenas = new ArenaCache(device, ARENA_CACHE_BYTES);
     }
 
     /** Workers of the device: a flush spreads independent work over at most this many tasks. */
@@ -51,6 +59,10 @@ public final class GpuOs {
         return device;
     }
 
+    ArenaCache arenas() {
+        return arenas;
+    }
+
     /** Time spent compiling fused operators so far (kept out of steady-state numbers). */
     public long compileNanos() {
         return compileNanos.get();
@@ -62,8 +74,8 @@ public final class GpuOs {
 
     /** The name of an installed operator computing {@code body}, installing it on first use. */
     String operatorFor(Expr body, int arity, Optional<ReduceKind> reduction) {
-        String signature = arity + ":" + body + reduction.map(r -> " reduce " + r.symbol()).orElse("");
-        return operators.computeIfAbsent(signature, s -> {
+        return operators.computeIfAbsent(new OperatorKey(body, arity, reduction), key -> {
+            String s = new OperatorSpec("probe", arity, body, reduction).signature();
             String name = "fused." + digest(s);
             boolean present = device.operators().stream().anyMatch(op -> op.name().equals(name)
                     && op.versions().stream().anyMatch(v -> v.epoch() == op.activeEpoch() && v.signature().equals(s)));

@@ -42,6 +42,7 @@ public final class Session implements AutoCloseable {
     private final Device device;
     private final List<Tensor> recorded = new ArrayList<>();
     private final List<Long> allocations = new ArrayList<>();
+    private final List<ArenaCache.Arena> arenas = new ArrayList<>();
     private boolean closed;
 
     Session(GpuOs gpuos, Device device) {
@@ -135,7 +136,7 @@ public final class Session implements AutoCloseable {
     /** The pending tensors {@code roots} need, dependencies first. */
     private static List<Tensor> closure(List<Tensor> roots) {
         List<Tensor> order = new ArrayList<>();
-        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>(roots.size() * 2));
         for (Tensor root : roots) {
             visit(root, seen, order);
         }
@@ -200,16 +201,15 @@ public final class Session implements AutoCloseable {
         for (FusionPlan.Kernel k : kernels) {
             needed.merge(k.tensor().dtype(), Math.max(1, k.tensor().numel()), Long::sum);
         }
-        Map<Tensor, Tensor.Storage> placed = new IdentityHashMap<>();
+        Map<Tensor, Tensor.Storage> placed = new IdentityHashMap<>(kernels.size() * 2);
         for (FusionPlan.Kernel k : kernels) {
             Tensor t = k.tensor();
             long n = Math.max(1, t.numel());
             long[] a = arena.get(t.dtype());
             if (a == null || a[1] + n > a[2]) {
-                long capacity = Math.max(n, Math.min(needed.get(t.dtype()), ARENA_ELEMENTS));
-                long handle = device.allocate(t.dtype(), capacity);
-                allocations.add(handle);
-                a = new long[]{handle, 0, capacity};
+                ArenaCache.Arena fresh = gpuos.arenas().take(t.dtype(), Math.max(n, Math.min(needed.get(t.dtype()), ARENA_ELEMENTS)));
+                arenas.add(fresh);
+                a = new long[]{fresh.handle(), 0, fresh.elements()};
                 arena.put(t.dtype(), a);
             }
             needed.merge(t.dtype(), -n, Long::sum);
@@ -252,7 +252,7 @@ public final class Session implements AutoCloseable {
     private List<List<Launch>> split(List<FusionPlan.Kernel> kernels, List<Launch> launches) {
         int n = kernels.size();
         int[] parent = new int[n];
-        Map<Tensor, Integer> producer = new IdentityHashMap<>();
+        Map<Tensor, Integer> producer = new IdentityHashMap<>(n * 2);
         for (int k = 0; k < n; k++) {
             parent[k] = k;
             producer.put(kernels.get(k).tensor(), k);
@@ -349,7 +349,7 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Frees every device allocation the session made; its tensors can no longer be read. */
+    /** Frees every device allocation the session made (outputs go back to the arena cache); its tensors can no longer be read. */
     @Override
     public void close() {
         if (closed) {
@@ -360,6 +360,8 @@ public final class Session implements AutoCloseable {
             device.free(handle);
         }
         allocations.clear();
+        arenas.forEach(gpuos.arenas()::give);
+        arenas.clear();
     }
 
 }
