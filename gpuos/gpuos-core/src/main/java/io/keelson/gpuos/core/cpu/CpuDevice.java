@@ -301,7 +301,7 @@ public final class CpuDevice implements Device {
             for (int i = 0; i < inputs; i++) {
                 buffers[i] = operand(launches, at, i, "inputs[" + i + "]");
             }
-            kernel.run(program, launches, at, buffers, operand(launches, at, LaunchCodec.output(), "output"));
+            kernel.run(program, launches, at, buffers, operand(launches, at, LaunchCodec.OUTPUT, "output"));
         } catch (RuntimeException e) {
             throw new IllegalStateException("launch " + index + " (" + program.spec().name() + "): " + e.getMessage(), e);
         }

@@ -55,7 +55,7 @@ public final class CpuKernel {
             rawShape[d] = LaunchCodec.size(launch, at, d);
         }
         for (int i = 0; i <= inputs; i++) {
-            int operand = i < inputs ? i : LaunchCodec.output();
+            int operand = i < inputs ? i : LaunchCodec.OUTPUT;
             TensorBuffer buffer = i < inputs ? buffers[i] : outBuffer;
             rawOffsets[i] = LaunchCodec.offset(launch, at, operand);
             for (int d = 0; d < rawRank; d++) {

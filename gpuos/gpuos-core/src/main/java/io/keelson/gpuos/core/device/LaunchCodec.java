@@ -22,16 +22,16 @@ import java.nio.ByteBuffer;
 public final class LaunchCodec {
 
     public static final int MAX_OPERANDS = 5;
-    private static final int LOGICAL = 0;
-    private static final int INPUTS = 4;
-    private static final int EPOCH = 8;
-    private static final int AXIS = 16;
-    private static final int RANK = 20;
-    private static final int SHAPE = 24;
-    private static final int OPERANDS = SHAPE + 8 * TensorView.MAX_DIMS;
-    private static final int OPERAND_LENGTH = 24 + 8 * TensorView.MAX_DIMS;
+    public static final int LOGICAL = 0;
+    public static final int INPUTS = 4;
+    public static final int EPOCH = 8;
+    public static final int AXIS = 16;
+    public static final int RANK = 20;
+    public static final int SHAPE = 24;
+    public static final int OPERANDS = SHAPE + 8 * TensorView.MAX_DIMS;
+    public static final int OPERAND_LENGTH = 24 + 8 * TensorView.MAX_DIMS;
     public static final int LENGTH = OPERANDS + MAX_OPERANDS * OPERAND_LENGTH;
-    private static final int OUTPUT = MAX_OPERANDS - 1;
+    public static final int OUTPUT = MAX_OPERANDS - 1;
 
     private LaunchCodec() {
     }
@@ -103,8 +103,4 @@ public final class LaunchCodec {
         return from.getInt(at + OPERANDS + operand * OPERAND_LENGTH + 8);
     }
 
-    /** Output operand index for {@link #handle} and {@link #view}. */
-    public static int output() {
-        return OUTPUT;
-    }
 }
