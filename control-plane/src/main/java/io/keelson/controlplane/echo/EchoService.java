@@ -9,7 +9,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
-import io.keelson.controlplane.errors.GrpcErrors;
+import io.keelson.common.grpc.GrpcErrors;
 import io.keelson.echo.v1.EchoRequest;
 import io.keelson.echo.v1.EchoResponse;
 import io.keelson.echo.v1.EchoServiceGrpc;

@@ -11,7 +11,7 @@ import io.grpc.StatusRuntimeException;
 import io.keelson.controlplane.auth.MethodPolicy;
 import io.keelson.controlplane.auth.TokenRegistry;
 import io.keelson.controlplane.auth.Verdict;
-import io.keelson.controlplane.errors.GrpcErrors;
+import io.keelson.common.grpc.GrpcErrors;
 
 import java.util.Optional;
 

@@ -13,7 +13,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.keelson.common.v1.ErrorReason;
 import io.keelson.controlplane.auth.Principal;
-import io.keelson.controlplane.errors.GrpcErrors;
+import io.keelson.common.grpc.GrpcErrors;
 
 import java.util.Optional;
 import java.util.function.BooleanSupplier;

@@ -10,7 +10,7 @@ import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.keelson.common.v1.ErrorReason;
-import io.keelson.controlplane.errors.GrpcErrors;
+import io.keelson.common.grpc.GrpcErrors;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

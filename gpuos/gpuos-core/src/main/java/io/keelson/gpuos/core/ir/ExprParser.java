@@ -86,6 +86,9 @@ public final class ExprParser {
                 operands.add(expr(depth + 1));
                 skipSpace();
             }
+            if (at >= text.length()) {
+                throw new SyntaxException(at, "missing ')' closing the '(' at character " + open);
+            }
             result = apply(symbol, symbolAt, operands);
         }
         skipSpace();

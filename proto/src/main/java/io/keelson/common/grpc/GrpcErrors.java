@@ -1,4 +1,4 @@
-package io.keelson.controlplane.errors;
+package io.keelson.common.grpc;
 
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
