@@ -1,6 +1,7 @@
 package io.keelson.controlplane.gateway;
 
 import io.keelson.echo.v1.EchoServiceGrpc;
+import io.keelson.gpuos.v1.GpuOsServiceGrpc;
 
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +23,8 @@ public final class SystemCatalog {
     /** The six Keelson systems and the diagnostic echo system. */
     public static SystemCatalog standard() {
         return new SystemCatalog(List.of(
-                new KnownSystem("gpuos", "persistent GPU worker, run-time operators, batching frontend", List.of()),
+                new KnownSystem("gpuos", "persistent GPU worker, run-time operators, batching frontend",
+                        List.of(GpuOsServiceGrpc.getServiceDescriptor())),
                 new KnownSystem("agentcgroup", "a cgroup per agent tool call; burst-proof memory policies", List.of()),
                 new KnownSystem("acrfence", "effect journal: restores never repeat irreversible actions", List.of()),
                 new KnownSystem("sysom", "cross-layer diagnosis for GPU training fleets", List.of()),

@@ -12,6 +12,7 @@ import io.keelson.controlplane.auth.Role;
 import io.keelson.controlplane.auth.TokenRegistry;
 import io.keelson.controlplane.config.KeelsonConfig;
 import io.keelson.controlplane.echo.EchoService;
+import io.keelson.gpuos.service.GpuOsSystem;
 import io.keelson.controlplane.gateway.AuthInterceptor;
 import io.keelson.controlplane.gateway.ChannelSecurity;
 import io.keelson.controlplane.gateway.EmbeddedServer;
@@ -192,10 +193,20 @@ public class Platform {
         return out;
     }
 
-    /** Services hosted in this JVM. Each system's service module adds its own here as it arrives. */
+    /**
+     * Services hosted in this JVM: echo, and each system routed to {@code in-process:} (a system routed to a
+     * remote address is not started here). Each system's service module adds its own as it arrives.
+     */
     private List<BindableService> embeddedServices() {
+        List<BindableService> services = new ArrayList<>();
         EchoService echo = new EchoService();
-        return List.of(echo::definition);
+        services.add(echo::definition);
+        if (addresses().getOrDefault("gpuos", "").startsWith(SystemRouter.IN_PROCESS_PREFIX)) {
+            GpuOsSystem gpuos = GpuOsSystem.start();
+            running.push(gpuos);
+            services.add(gpuos.service());
+        }
+        return services;
     }
 
     private ChannelSecurity serviceSecurity() {

@@ -5,7 +5,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
-import io.keelson.controlplane.testing.EchoProcess;
+import io.keelson.controlplane.testing.ServiceProcess;
 import io.keelson.controlplane.testing.GatewayClient;
 import io.keelson.controlplane.testing.PlatformProcess;
 import io.keelson.echo.v1.EchoRequest;
@@ -60,7 +60,7 @@ public final class GatewayBenchmark {
         Path work = Files.createTempDirectory("keelson-bench");
         System.out.printf(Locale.ROOT, "machine: %d cores, %s %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"));
-        try (EchoProcess echo = new EchoProcess().start(0)) {
+        try (ServiceProcess echo = new ServiceProcess().start(0)) {
             Result direct = measure("direct: client -> echo JVM (loopback)", echo.address(), null, echo::cpuTime);
             Result embedded;
             try (PlatformProcess platform = PlatformProcess.start(jar, work.resolve("embedded"), Map.of())) {

@@ -3,7 +3,7 @@ package io.keelson.controlplane.gateway;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.keelson.common.v1.ErrorReason;
-import io.keelson.controlplane.testing.EchoProcess;
+import io.keelson.controlplane.testing.ServiceProcess;
 import io.keelson.controlplane.v1.DeploymentMode;
 import io.keelson.echo.v1.EchoRequest;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
 @TestProfile(ClusterProfile.class)
 class ClusterGatewayTest extends GatewayTestBase {
 
-    EchoProcess echoProcess;
+    ServiceProcess echoProcess;
 
     @Override
     DeploymentMode expectedEchoMode() {

@@ -38,6 +38,19 @@ import io.keelson.echo.v1.EchoResponse;
 import io.keelson.echo.v1.EchoServiceGrpc;
 import io.keelson.echo.v1.SetGreetingRequest;
 import io.keelson.echo.v1.StreamEchoRequest;
+import io.keelson.common.v1.Backend;
+import io.keelson.gpuos.v1.CreateTensorRequest;
+import io.keelson.gpuos.v1.DType;
+import io.keelson.gpuos.v1.FreeTensorRequest;
+import io.keelson.gpuos.v1.GpuOsServiceGrpc;
+import io.keelson.gpuos.v1.InstallOperatorRequest;
+import io.keelson.gpuos.v1.ListDevicesRequest;
+import io.keelson.gpuos.v1.ListDevicesResponse;
+import io.keelson.gpuos.v1.Operand;
+import io.keelson.gpuos.v1.ReadTensorRequest;
+import io.keelson.gpuos.v1.SubmitRequest;
+import io.keelson.gpuos.v1.SubmitResponse;
+import io.keelson.gpuos.v1.TaskState;
 import io.quarkus.test.common.http.TestHTTPResource;
 import jakarta.inject.Inject;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -82,7 +95,7 @@ abstract class GatewayTestBase {
     String operator;
     String viewer;
 
-    /** How the echo system is deployed in this mode. */
+    /** How the echo and gpuos systems are deployed in this mode. */
     abstract DeploymentMode expectedEchoMode();
 
     @BeforeEach
@@ -212,10 +225,10 @@ abstract class GatewayTestBase {
 
     @Test
     void aSystemThatIsNotDeployedAnswersUnimplementedNamingIt() {
-        StatusRuntimeException e = expectStatus(() -> callRaw(viewer, "keelson.gpuos.v1.GpuosService/SubmitTask"),
+        StatusRuntimeException e = expectStatus(() -> callRaw(viewer, "keelson.wio.v1.WioService/MigrateActor"),
                 Status.Code.UNIMPLEMENTED);
 
-        assertThat(e.getStatus().getDescription()).contains("gpuos").contains("not deployed");
+        assertThat(e.getStatus().getDescription()).contains("wio").contains("not deployed");
         assertThat(reason(e)).isEqualTo(ErrorReason.ERROR_REASON_SYSTEM_NOT_DEPLOYED.name());
     }
 
@@ -233,13 +246,17 @@ abstract class GatewayTestBase {
         List<SystemInfo> systems = controlPlane(viewer).listSystems(ListSystemsRequest.getDefaultInstance()).getSystemsList();
         var health = controlPlane(viewer).getSystemHealth(GetSystemHealthRequest.newBuilder().setSystem("echo").build());
         var gpuos = controlPlane(viewer).getSystemHealth(GetSystemHealthRequest.newBuilder().setSystem("gpuos").build());
+        var wio = controlPlane(viewer).getSystemHealth(GetSystemHealthRequest.newBuilder().setSystem("wio").build());
 
         assertThat(systems).extracting(SystemInfo::getName)
                 .containsExactly("gpuos", "agentcgroup", "acrfence", "sysom", "schedcp", "wio", "echo");
         assertThat(systems.get(6).getMode()).isEqualTo(expectedEchoMode());
         assertThat(systems.get(6).getServicesList()).containsExactly("keelson.echo.v1.EchoService");
         assertThat(health.getState()).isEqualTo(ServingState.SERVING_STATE_SERVING);
-        assertThat(gpuos.getState()).isEqualTo(ServingState.SERVING_STATE_NOT_DEPLOYED);
+        assertThat(gpuos.getState()).isEqualTo(ServingState.SERVING_STATE_SERVING);
+        assertThat(systems.get(0).getMode()).isEqualTo(expectedEchoMode());
+        assertThat(systems.get(0).getServicesList()).containsExactly("keelson.gpuos.v1.GpuOsService");
+        assertThat(wio.getState()).isEqualTo(ServingState.SERVING_STATE_NOT_DEPLOYED);
         expectStatus(() -> controlPlane(viewer).getSystemHealth(GetSystemHealthRequest.newBuilder().setSystem("nope").build()),
                 Status.Code.NOT_FOUND);
     }
@@ -267,7 +284,8 @@ abstract class GatewayTestBase {
         requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
 
         assertThat(services.get(10, TimeUnit.SECONDS))
-                .contains("keelson.controlplane.v1.ControlPlaneService", "keelson.echo.v1.EchoService", "grpc.health.v1.Health");
+                .contains("keelson.controlplane.v1.ControlPlaneService", "keelson.echo.v1.EchoService", "keelson.gpuos.v1.GpuOsService",
+                        "grpc.health.v1.Health");
         requests.onCompleted();
     }
 
@@ -295,7 +313,7 @@ abstract class GatewayTestBase {
         HttpResponse<String> ready = get(readiness);
 
         assertThat(ready.statusCode()).isEqualTo(200);
-        assertThat(ready.body()).contains("\"echo\": \"serving").contains("\"gpuos\": \"not_deployed");
+        assertThat(ready.body()).contains("\"echo\": \"serving").contains("\"gpuos\": \"serving").contains("\"wio\": \"not_deployed");
     }
 
     // ---- helpers ----
@@ -320,6 +338,34 @@ abstract class GatewayTestBase {
 
     Channel authed(String bearer) {
         return client.as(bearer);
+    }
+
+    @Test
+    void gpuosIsServedThroughTheGatewayWithRolesEnforced() {
+        GpuOsServiceGrpc.GpuOsServiceBlockingStub asViewer = GpuOsServiceGrpc.newBlockingStub(client.as(viewer));
+        GpuOsServiceGrpc.GpuOsServiceBlockingStub asOperator = GpuOsServiceGrpc.newBlockingStub(client.as(operator));
+        ListDevicesResponse devices = asViewer.listDevices(ListDevicesRequest.getDefaultInstance());
+        assertThat(devices.getBackend()).isEqualTo(Backend.BACKEND_CPU_EMULATED);
+        assertThat(devices.getCudaProbe()).isNotEmpty();
+        StatusRuntimeException denied = expectStatus(() -> asViewer.installOperator(InstallOperatorRequest.newBuilder()
+                .setName("scale").setArity(1).setExpression("(mul x0 2)").build()), Status.Code.PERMISSION_DENIED);
+        assertThat(reason(denied)).isEqualTo(ErrorReason.ERROR_REASON_ROLE_INSUFFICIENT.name());
+
+        String name = "scale_" + Long.toHexString(System.nanoTime()); // the platform outlives one test
+        asOperator.installOperator(InstallOperatorRequest.newBuilder().setName(name).setArity(1).setExpression("(mul x0 2)").build());
+        long x = asOperator.createTensor(CreateTensorRequest.newBuilder().setDtype(DType.DTYPE_F32).addShape(3)
+                .addValues(1).addValues(2).addValues(3).build()).getTensor().getHandle();
+        Operand dense = Operand.newBuilder().setHandle(x).setDtype(DType.DTYPE_F32).addStrides(1).build();
+        SubmitResponse done = asOperator.submit(SubmitRequest.newBuilder().setWait(true).addLaunches(
+                io.keelson.gpuos.v1.Launch.newBuilder().setOperator(name).addShape(3).addInputs(dense).setOutput(dense)).build());
+        assertThat(done.getState()).isEqualTo(TaskState.TASK_STATE_DONE);
+        assertThat(done.getBackend()).isEqualTo(Backend.BACKEND_CPU_EMULATED);
+        assertThat(asViewer.readTensor(ReadTensorRequest.newBuilder().setHandle(x).setCount(3).build()).getValuesList())
+                .containsExactly(2f, 4f, 6f);
+        StatusRuntimeException bad = expectStatus(() -> asOperator.installOperator(InstallOperatorRequest.newBuilder()
+                .setName(name).setArity(1).setExpression("(mul x0").build()), Status.Code.INVALID_ARGUMENT);
+        assertThat(bad.getStatus().getDescription()).contains("expression: at character 7");
+        asOperator.freeTensor(FreeTensorRequest.newBuilder().setHandle(x).build());
     }
 
     EchoServiceGrpc.EchoServiceBlockingStub echo(String bearer) {

@@ -8,7 +8,7 @@ import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
 import io.keelson.controlplane.auth.ApiToken;
 import io.keelson.controlplane.auth.Role;
-import io.keelson.controlplane.testing.EchoProcess;
+import io.keelson.controlplane.testing.ServiceProcess;
 import io.keelson.controlplane.testing.GatewayClient;
 import io.keelson.controlplane.testing.TestCertificates;
 import io.keelson.echo.v1.EchoRequest;
@@ -40,7 +40,7 @@ class MutualTlsGatewayTest {
     @jakarta.inject.Inject
     io.keelson.controlplane.ops.Platform platform;
 
-    EchoProcess echoProcess;
+    ServiceProcess echoProcess;
     TestCertificates certificates;
 
     @Test

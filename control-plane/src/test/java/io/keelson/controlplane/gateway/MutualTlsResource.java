@@ -1,6 +1,6 @@
 package io.keelson.controlplane.gateway;
 
-import io.keelson.controlplane.testing.EchoProcess;
+import io.keelson.controlplane.testing.ServiceProcess;
 import io.keelson.controlplane.testing.TestCertificates;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -10,13 +10,13 @@ import java.util.Map;
 /** The echo system in its own JVM behind mTLS, and the gateway configured with a client certificate for it. */
 public class MutualTlsResource implements QuarkusTestResourceLifecycleManager {
 
-    private EchoProcess echo;
+    private ServiceProcess echo;
     private TestCertificates certs;
 
     @Override
     public Map<String, String> start() {
         certs = TestCertificates.create();
-        echo = new EchoProcess(certs.serverCert(), certs.serverKey(), certs.ca()).start(0);
+        echo = new ServiceProcess(certs.serverCert(), certs.serverKey(), certs.ca()).start(0);
         return Map.of(
                 "keelson.systems.echo.address", echo.address(),
                 "keelson.gateway.service-tls-cert", certs.clientCert().toString(),
@@ -26,7 +26,7 @@ public class MutualTlsResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void inject(TestInjector injector) {
-        injector.injectIntoFields(echo, new TestInjector.MatchesType(EchoProcess.class));
+        injector.injectIntoFields(echo, new TestInjector.MatchesType(ServiceProcess.class));
         injector.injectIntoFields(certs, new TestInjector.MatchesType(TestCertificates.class));
     }
 

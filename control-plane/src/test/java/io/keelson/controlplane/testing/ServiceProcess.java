@@ -1,6 +1,7 @@
 package io.keelson.controlplane.testing;
 
 import io.keelson.controlplane.echo.EchoServer;
+import io.keelson.gpuos.service.GpuOsServer;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,28 +13,42 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The echo system in a JVM of its own on localhost, as a remote system is deployed in cluster mode. */
-public final class EchoProcess implements AutoCloseable {
+/**
+ * A system's service in a JVM of its own on localhost, as a remote system is deployed in cluster mode.
+ * The main class takes {@code port [cert key client-ca]} and prints {@code LISTENING <port>} (EchoServer, GpuOsServer).
+ */
+public final class ServiceProcess implements AutoCloseable {
 
+    private final String mainClass;
     private final List<String> tlsArgs;
     private Process process;
     private int port;
 
-    /** Plaintext. */
-    public EchoProcess() {
-        this.tlsArgs = List.of();
+    private ServiceProcess(Class<?> mainClass, List<String> tlsArgs) {
+        this.mainClass = mainClass.getName();
+        this.tlsArgs = tlsArgs;
     }
 
-    /** TLS with a required client certificate signed by {@code clientCa}. */
-    public EchoProcess(Path cert, Path key, Path clientCa) {
-        this.tlsArgs = List.of(cert.toString(), key.toString(), clientCa.toString());
+    /** The echo system, plaintext. */
+    public ServiceProcess() {
+        this(EchoServer.class, List.of());
+    }
+
+    /** The echo system over TLS with a required client certificate signed by {@code clientCa}. */
+    public ServiceProcess(Path cert, Path key, Path clientCa) {
+        this(EchoServer.class, List.of(cert.toString(), key.toString(), clientCa.toString()));
+    }
+
+    /** The gpuos service (CPU backend on a host without CUDA), plaintext. */
+    public static ServiceProcess gpuos() {
+        return new ServiceProcess(GpuOsServer.class, List.of());
     }
 
     /** Starts on {@code port} (0: a free one) and returns once it serves. */
-    public EchoProcess start(int requestedPort) {
+    public ServiceProcess start(int requestedPort) {
         try {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx128m", "-cp", System.getProperty("java.class.path"), EchoServer.class.getName(),
+                    "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass,
                     Integer.toString(requestedPort)));
             cmd.addAll(tlsArgs);
             process = new ProcessBuilder(cmd)
@@ -47,7 +62,7 @@ public final class EchoProcess implements AutoCloseable {
                     return this;
                 }
             }
-            throw new IllegalStateException("echo process exited before listening: " + process.waitFor());
+            throw new IllegalStateException(mainClass + " exited before listening: " + process.waitFor());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
