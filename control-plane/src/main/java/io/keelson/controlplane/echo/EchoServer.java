@@ -1,13 +1,11 @@
 package io.keelson.controlplane.echo;
 
 import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
-import io.grpc.TlsServerCredentials;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.keelson.common.grpc.ServiceMain;
 
-import java.io.File;
 import java.io.IOException;
 
 /**
@@ -32,18 +30,7 @@ public final class EchoServer {
     }
 
     public static void main(String[] args) throws Exception {
-        int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
-        ServerCredentials credentials = args.length >= 4
-                ? TlsServerCredentials.newBuilder()
-                        .keyManager(new File(args[1]), new File(args[2]))
-                        .trustManager(new File(args[3]))
-                        .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
-                        .build()
-                : InsecureServerCredentials.create();
-        Server server = start(port, credentials);
-        System.out.println("LISTENING " + server.getPort());
-        System.out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow));
-        server.awaitTermination();
+        Server server = start(ServiceMain.port(args), ServiceMain.credentials(args));
+        ServiceMain.serve(server, () -> { });
     }
 }

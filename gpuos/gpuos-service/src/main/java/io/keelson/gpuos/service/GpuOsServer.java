@@ -1,13 +1,10 @@
 package io.keelson.gpuos.service;
 
 import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
-import io.grpc.ServerCredentials;
-import io.grpc.TlsServerCredentials;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.keelson.common.grpc.ServiceMain;
 
-import java.io.File;
 
 /**
  * gpuos as its own process (cluster mode, one per GPU node):
@@ -22,26 +19,12 @@ public final class GpuOsServer {
     }
 
     public static void main(String[] args) throws Exception {
-        int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
-        ServerCredentials credentials = args.length >= 4
-                ? TlsServerCredentials.newBuilder()
-                        .keyManager(new File(args[1]), new File(args[2]))
-                        .trustManager(new File(args[3]))
-                        .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
-                        .build()
-                : InsecureServerCredentials.create();
         GpuOsSystem system = GpuOsSystem.start();
-        Server server = Grpc.newServerBuilderForPort(port, credentials)
+        Server server = Grpc.newServerBuilderForPort(ServiceMain.port(args), ServiceMain.credentials(args))
                 .addService(system.service())
                 .addService(new HealthStatusManager().getHealthService())
                 .build()
                 .start();
-        System.out.println("LISTENING " + server.getPort());
-        System.out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.shutdownNow();
-            system.close();
-        }));
-        server.awaitTermination();
+        ServiceMain.serve(server, system::close);
     }
 }

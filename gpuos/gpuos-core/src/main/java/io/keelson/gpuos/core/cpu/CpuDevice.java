@@ -63,7 +63,7 @@ public final class CpuDevice implements Device {
     private final AtomicLong nextBatch = new AtomicLong(1);
     private final BatchBlocks blocks = new BatchBlocks();
     private final TaskMeter meter = new TaskMeter();
-    private final List<CpuWorker> workers = new ArrayList<>();
+    private final List<CpuWorker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final ScheduledExecutorService housekeeping;
     private final Watchdog watchdog;
@@ -246,6 +246,7 @@ public final class CpuDevice implements Device {
             }
         });
         if (submission instanceof TaskQueue.Submission.Accepted accepted) {
+            workers.forEach(CpuWorker::wake);
             meter.submitted();
             accepted.outcome().whenComplete((outcome, error) -> meter.completed(System.nanoTime() - submitted, launches.size(),
                     outcome instanceof TaskOutcome.Failed));

@@ -9,6 +9,10 @@ import java.nio.ByteOrder;
  * The atomic task queue over {@link TaskLayout}'s bytes: many producers, many workers, bounded.
  * A full ring is a return value ({@link #FULL}), never a silent drop; misuse is an exception.
  * Every shared access names its ordering ({@code getAcquire}, {@code setRelease}, CAS).
+ *
+ * <p>Tasks leave in ticket order, and a slot is consumable only once published: a producer preempted between
+ * claiming and publishing holds back the tasks behind it (workers see {@link #EMPTY} meanwhile). So the ring
+ * is not linearizable on emptiness — Lincheck finds that history — though it never loses or reorders a task.
  */
 public final class TaskRing {
 

@@ -7,10 +7,23 @@ package io.keelson.gpuos.core.tensor;
  */
 public final class HalfFloats {
 
+    /** Every f16 value widened, so loading f16 tensors costs one array read per element (256 KiB, immutable). */
+    private static final float[] F16_TO_F32 = new float[1 << 16];
+
+    static {
+        for (int h = 0; h < F16_TO_F32.length; h++) {
+            F16_TO_F32[h] = widen((short) h);
+        }
+    }
+
     private HalfFloats() {
     }
 
     public static float f16ToF32(short half) {
+        return F16_TO_F32[half & 0xFFFF];
+    }
+
+    private static float widen(short half) {
         int h = half & 0xFFFF;
         int sign = (h & 0x8000) << 16;
         int exponent = (h >>> 10) & 0x1F;

@@ -15,6 +15,7 @@ import io.keelson.gpuos.core.queue.TaskQueue;
 import io.keelson.gpuos.core.tensor.DType;
 import io.keelson.gpuos.core.tensor.TensorBuffer;
 import io.keelson.gpuos.core.tensor.TensorView;
+import io.keelson.gpuos.core.testing.ChainWorkload;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +50,7 @@ public final class GpuOsBenchmark {
     private static final long WARMUP_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int ROUNDS = 7;
     private static final int SESSION_FLUSH = 1_000;
+    private static final int BATCH = 1_000;
 
     private record Result(String workload, String arm, double opsPerSecond, double p50Micros, double p99Micros) {
     }
@@ -190,18 +192,20 @@ public final class GpuOsBenchmark {
             return latency;
         });
         verifyDevice.run();
-        measure(c.name(), "worker, batched submit (1 task per worker)", () -> {
-            long submitted = System.nanoTime();
+        measure(c.name(), "worker, batched submit (" + BATCH + " per task)", () -> {
+            // batches are queued as they are encoded, so workers start on the first while the next is written
+            long[] latency = new long[OPS];
             List<CompletableFuture<TaskOutcome>> tasks = new ArrayList<>();
-            int share = (OPS + workers - 1) / workers;
-            for (int from = 0; from < OPS; from += share) {
-                tasks.add(submit(launches.subList(from, Math.min(OPS, from + share))));
+            for (int from = 0; from < OPS; from += BATCH) {
+                long submitted = System.nanoTime();
+                int first = from;
+                int last = Math.min(OPS, from + BATCH);
+                tasks.add(submit(launches.subList(first, last)).whenComplete((o, e) ->
+                        Arrays.fill(latency, first, last, System.nanoTime() - submitted)));
             }
             for (CompletableFuture<TaskOutcome> task : tasks) {
                 done(task.get());
             }
-            long[] latency = new long[OPS];
-            Arrays.fill(latency, System.nanoTime() - submitted);
             return latency;
         });
         verifyDevice.run();
@@ -253,21 +257,12 @@ public final class GpuOsBenchmark {
         int n = 2048;
         int steps = 1000;
         String name = "B: chain add>mul>relu>sigmoid>div x1000, n=2048";
-        float[] x = values(n);
-        float[] b = values(n);
-        float[] c = values(n);
-        float[] d = new float[n];
-        for (int i = 0; i < n; i++) {
-            d[i] = 1.5f + i % 7;
-        }
-        float[] expected = x.clone();
-        for (int s = 0; s < steps; s++) {
-            for (int i = 0; i < n; i++) {
-                float v = (expected[i] + b[i]) * c[i];
-                v = v > 0 ? v : 0f;
-                expected[i] = (float) (1.0 / (1.0 + Math.exp(-v))) / d[i];
-            }
-        }
+        ChainWorkload w = ChainWorkload.create(random, n, steps);
+        float[] x = w.x();
+        float[] b = w.b();
+        float[] c = w.c();
+        float[] d = w.d();
+        float[] expected = w.expected();
         String[] bodies = {"(add x0 x1)", "(mul x0 x1)", "(relu x0)", "(sigmoid x0)", "(div x0 x1)"};
         String[] names = {"add", "mul", "relu", "sigmoid", "div"};
         CpuProgram[] programs = new CpuProgram[5];
@@ -429,16 +424,8 @@ public final class GpuOsBenchmark {
         }
     }
 
-    private float[] values(int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) random.nextGaussian();
-        }
-        return v;
-    }
-
     private float[] rounded(DType dtype, int n) {
-        float[] v = values(n);
+        float[] v = ChainWorkload.gaussian(random, n);
         for (int i = 0; i < n; i++) {
             v[i] = dtype.round(v[i]);
         }

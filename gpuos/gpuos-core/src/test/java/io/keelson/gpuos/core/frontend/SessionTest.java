@@ -3,6 +3,7 @@ package io.keelson.gpuos.core.frontend;
 import io.keelson.gpuos.core.cpu.CpuDevice;
 import io.keelson.gpuos.core.tensor.DType;
 import io.keelson.gpuos.core.tensor.HalfFloats;
+import io.keelson.gpuos.core.testing.ChainWorkload;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -83,23 +84,12 @@ class SessionTest {
     @Test
     void aLongDependentChainIsFusedIntoFewOperatorsAndIsBitExact() {
         int n = 2048;
-        float[] x = values(n);
-        float[] b = values(n);
-        float[] c = values(n);
-        float[] d = new float[n];
-        for (int i = 0; i < n; i++) {
-            d[i] = 1.5f + i % 7;
-        }
-        float[] expected = x.clone();
-        for (int step = 0; step < 1000; step++) {
-            for (int i = 0; i < n; i++) {
-                float v = expected[i] + b[i];
-                v = v * c[i];
-                v = v > 0 ? v : 0f;
-                v = (float) (1.0 / (1.0 + Math.exp(-v)));
-                expected[i] = v / d[i];
-            }
-        }
+        ChainWorkload w = ChainWorkload.create(random, n, 1000);
+        float[] x = w.x();
+        float[] b = w.b();
+        float[] c = w.c();
+        float[] d = w.d();
+        float[] expected = w.expected();
         try (Session s = gpuos.session()) {
             Tensor tb = s.tensor(b, n);
             Tensor tc = s.tensor(c, n);
@@ -158,11 +148,7 @@ class SessionTest {
     }
 
     private float[] values(int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) random.nextGaussian();
-        }
-        return v;
+        return ChainWorkload.gaussian(random, n);
     }
 
     private static float[] matmul(float[] a, float[] b, int m, int k, int n) {

@@ -1,0 +1,46 @@
+package io.keelson.common.grpc;
+
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
+
+import java.io.File;
+import java.io.IOException;
+
+/**
+ * What every system's standalone server shares: the arguments {@code [port [cert.pem key.pem client-ca.pem]]}
+ * (port 0 picks a free one; with the three PEM files, TLS that requires a client certificate signed by the
+ * CA, i.e. the gateway's mTLS), and the {@code LISTENING <port>} line scripts and tests wait for.
+ */
+public final class ServiceMain {
+
+    private ServiceMain() {
+    }
+
+    public static int port(String[] args) {
+        return args.length > 0 ? Integer.parseInt(args[0]) : 0;
+    }
+
+    public static ServerCredentials credentials(String[] args) throws IOException {
+        if (args.length < 4) {
+            return InsecureServerCredentials.create();
+        }
+        return TlsServerCredentials.newBuilder()
+                .keyManager(new File(args[1]), new File(args[2]))
+                .trustManager(new File(args[3]))
+                .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+                .build();
+    }
+
+    /** Prints {@code LISTENING <port>} and waits until the server terminates; {@code onShutdown} runs on SIGTERM. */
+    public static void serve(Server server, Runnable onShutdown) throws InterruptedException {
+        System.out.println("LISTENING " + server.getPort());
+        System.out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.shutdownNow();
+            onShutdown.run();
+        }));
+        server.awaitTermination();
+    }
+}
