@@ -25,6 +25,8 @@ class ConfigErrorIT {
             "keelson.systems.echo.address=not valid | keelson.systems.echo.address",
             "keelson.gateway.tls-cert=/tmp/c.pem    | keelson.gateway.tls-key",
             "keelson.auth.reload-interval=soon      | keelson.auth.reload-interval",
+            "keelson.gpuos.queue-capacity=1000      | keelson.gpuos.queue-capacity",
+            "keelson.gpuos.workers=0                | keelson.gpuos.workers",
     })
     void startUpStopsAndNamesTheKey(String setting, String namedKey) throws Exception {
         Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -30,6 +30,30 @@ public interface KeelsonConfig {
 
     Audit audit();
 
+    Gpuos gpuos();
+
+    /** The gpuos system when embedded (routed to {@code in-process:}); its operators persist under {@code <home>/gpuos}. */
+    interface Gpuos {
+        /** Worker threads of the cpu-emulated device. Unset: one per core. */
+        Optional<@Min(1) @Max(256) Integer> workers();
+
+        /** Task ring slots (a power of two); a full ring answers RESOURCE_EXHAUSTED. */
+        @WithDefault("4096")
+        @Min(2)
+        @Max(1048576)
+        int queueCapacity();
+
+        /** Largest single tensor, in bytes. */
+        @WithDefault("268435456")
+        @Min(1)
+        long maxTensorBytes();
+
+        /** Device memory all tensors together may use, in bytes. */
+        @WithDefault("2147483648")
+        @Min(1)
+        long maxDeviceBytes();
+    }
+
     interface Gateway {
         /** gRPC port of the gateway; 0 picks a free one. */
         @WithDefault("9000")

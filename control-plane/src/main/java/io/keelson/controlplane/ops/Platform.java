@@ -12,6 +12,7 @@ import io.keelson.controlplane.auth.Role;
 import io.keelson.controlplane.auth.TokenRegistry;
 import io.keelson.controlplane.config.KeelsonConfig;
 import io.keelson.controlplane.echo.EchoService;
+import io.keelson.gpuos.core.cpu.CpuDevice;
 import io.keelson.gpuos.service.GpuOsSystem;
 import io.keelson.controlplane.gateway.AuthInterceptor;
 import io.keelson.controlplane.gateway.ChannelSecurity;
@@ -202,7 +203,13 @@ public class Platform {
         EchoService echo = new EchoService();
         services.add(echo::definition);
         if (addresses().getOrDefault("gpuos", "").startsWith(SystemRouter.IN_PROCESS_PREFIX)) {
-            GpuOsSystem gpuos = GpuOsSystem.start();
+            KeelsonConfig.Gpuos g = config.gpuos();
+            if (Integer.bitCount(g.queueCapacity()) != 1) {
+                throw new IllegalArgumentException("keelson.gpuos.queue-capacity must be a power of two, was " + g.queueCapacity());
+            }
+            GpuOsSystem gpuos = GpuOsSystem.start(new CpuDevice.Config(g.workers().orElse(Runtime.getRuntime().availableProcessors()),
+                    g.queueCapacity(), g.maxTensorBytes(), g.maxDeviceBytes(), CpuDevice.Config.defaults().stallAfter()),
+                    Optional.of(config.home().resolve("gpuos")));
             running.push(gpuos);
             services.add(gpuos.service());
         }

@@ -44,12 +44,21 @@ public final class GpuOsGrpcService extends GpuOsServiceGrpc.GpuOsServiceImplBas
     private final Backend backend;
     private final String cudaProbe;
     private final Map<Long, CompletableFuture<TaskOutcome>> inFlight = new ConcurrentHashMap<>();
+    private final Optional<OperatorSnapshot> snapshot;
 
-    /** @param cudaProbe what the CUDA probe found, reported by ListDevices */
-    public GpuOsGrpcService(Device device, String cudaProbe) {
+    /**
+     * @param cudaProbe what the CUDA probe found, reported by ListDevices
+     * @param snapshot  where operator changes are made durable before they are acknowledged
+     */
+    public GpuOsGrpcService(Device device, String cudaProbe, Optional<OperatorSnapshot> snapshot) {
         this.device = device;
         this.backend = ProtoMapping.backend(device.info().backend());
         this.cudaProbe = cudaProbe;
+        this.snapshot = snapshot;
+    }
+
+    private void persistOperators() {
+        snapshot.ifPresent(s -> s.save(device.operators()));
     }
 
     @Override
@@ -140,6 +149,7 @@ public final class GpuOsGrpcService extends GpuOsServiceGrpc.GpuOsServiceImplBas
                 throw GrpcErrors.invalidArgument(List.of(GrpcErrors.violation(field, e.getMessage().substring(e.field().length() + 2))));
             }
             Device.Installed installed = device.install(spec, !request.getStageOnly());
+            persistOperators();
             return InstallOperatorResponse.newBuilder().setName(installed.name()).setEpoch(installed.epoch())
                     .setActive(installed.active()).setCompileLog(installed.compileLog())
                     .setCompileMicros(installed.compileNanos() / 1_000).setBackend(backend).build();
@@ -160,6 +170,7 @@ public final class GpuOsGrpcService extends GpuOsServiceGrpc.GpuOsServiceImplBas
         if (change instanceof OperatorTable.Change.Refused refused) {
             throw GrpcErrors.of(Status.Code.FAILED_PRECONDITION, ErrorReason.ERROR_REASON_FAILED_PRECONDITION, refused.reason());
         }
+        persistOperators();
         return OperatorChangeResponse.newBuilder().setName(name).setActiveEpoch(((OperatorTable.Change.Activated) change).epoch())
                 .setBackend(backend).build();
     }

@@ -4,13 +4,18 @@ import io.grpc.Grpc;
 import io.grpc.Server;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.keelson.common.grpc.ServiceMain;
+import io.keelson.gpuos.core.cpu.CpuDevice;
+
+import java.nio.file.Path;
+import java.util.Optional;
 
 
 /**
  * gpuos as its own process (cluster mode, one per GPU node):
  * {@code java -cp <classpath> io.keelson.gpuos.service.GpuOsServer [port [cert.pem key.pem client-ca.pem]]}.
  * With the three PEM files it serves TLS and requires a client certificate signed by the CA (the gateway's
- * mTLS). Prints {@code LISTENING <port>} once it serves; the control plane routes to it with
+ * mTLS). Installed operators persist under {@code $KEELSON_HOME/gpuos} (default {@code ~/.keelson}).
+ * Prints {@code LISTENING <port>} once it serves; the control plane routes to it with
  * {@code keelson.systems.gpuos.address=<host>:<port>}.
  */
 public final class GpuOsServer {
@@ -19,7 +24,8 @@ public final class GpuOsServer {
     }
 
     public static void main(String[] args) throws Exception {
-        GpuOsSystem system = GpuOsSystem.start();
+        String home = System.getenv().getOrDefault("KEELSON_HOME", System.getProperty("user.home") + "/.keelson");
+        GpuOsSystem system = GpuOsSystem.start(CpuDevice.Config.defaults(), Optional.of(Path.of(home, "gpuos")));
         Server server = Grpc.newServerBuilderForPort(ServiceMain.port(args), ServiceMain.credentials(args))
                 .addService(system.service())
                 .addService(new HealthStatusManager().getHealthService())

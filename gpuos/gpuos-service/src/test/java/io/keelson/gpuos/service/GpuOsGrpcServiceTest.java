@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,7 @@ class GpuOsGrpcServiceTest {
     }
 
     private void start(int workers, int capacity, Duration stallAfter) throws Exception {
-        system = GpuOsSystem.start(new CpuDevice.Config(workers, capacity, 1 << 20, 8 << 20, stallAfter));
+        system = GpuOsSystem.start(new CpuDevice.Config(workers, capacity, 1 << 20, 8 << 20, stallAfter), Optional.empty());
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).addService(system.service()).build().start();
         channel = InProcessChannelBuilder.forName(name).build();

@@ -64,6 +64,32 @@ public record OperatorSpec(String name, int arity, Expr body, Optional<ReduceKin
         return arity + ":" + body + reduction.map(r -> " reduce " + r.symbol()).orElse("");
     }
 
+    /** The spec whose {@link #signature} is {@code signature}, named {@code name}: the inverse of {@link #signature}. */
+    public static OperatorSpec fromSignature(String name, String signature) {
+        int colon = signature.indexOf(':');
+        if (colon < 1) {
+            throw new InvalidOperatorException("signature", "expected '<arity>:<body>[ reduce <kind>]', got '" + signature + "'");
+        }
+        int arity;
+        try {
+            arity = Integer.parseInt(signature.substring(0, colon));
+        } catch (NumberFormatException e) {
+            throw new InvalidOperatorException("signature", "arity '" + signature.substring(0, colon) + "' is not a number");
+        }
+        String body = signature.substring(colon + 1);
+        Optional<ReduceKind> reduction = Optional.empty();
+        int reduce = body.lastIndexOf(" reduce ");
+        if (reduce >= 0) {
+            String symbol = body.substring(reduce + " reduce ".length());
+            reduction = java.util.Arrays.stream(ReduceKind.values()).filter(k -> k.symbol().equals(symbol)).findFirst();
+            if (reduction.isEmpty()) {
+                throw new InvalidOperatorException("signature", "unknown reduction '" + symbol + "'");
+            }
+            body = body.substring(0, reduce);
+        }
+        return new OperatorSpec(name, arity, ExprParser.parse(body), reduction);
+    }
+
     private record Shape(int nodes, int depth, int maxInput) {
     }
 

@@ -3,6 +3,7 @@ package io.keelson.gpuos.core.ir;
 import io.keelson.gpuos.core.tensor.DType;
 import org.junit.jupiter.api.Test;
 
+import java.util.Optional;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +29,20 @@ class ExprParserTest {
             Expr e = RandomExprs.expr(random, 4, 5);
             assertThat(ExprParser.parse(e.toString())).as(e.toString()).isEqualTo(e);
         }
+    }
+
+    @Test
+    void aSpecIsRebuiltFromItsSignature() {
+        Random random = new Random(8);
+        for (int i = 0; i < 500; i++) {
+            int arity = 1 + random.nextInt(OperatorSpec.MAX_INPUTS);
+            Optional<ReduceKind> reduce = random.nextBoolean() ? Optional.empty()
+                    : Optional.of(ReduceKind.values()[random.nextInt(ReduceKind.values().length)]);
+            OperatorSpec spec = new OperatorSpec("op" + i, arity, RandomExprs.expr(random, arity, 4), reduce);
+            assertThat(OperatorSpec.fromSignature("op" + i, spec.signature())).isEqualTo(spec);
+        }
+        assertThatThrownBy(() -> OperatorSpec.fromSignature("x", "(add x0 x1)")).hasMessageContaining("signature");
+        assertThatThrownBy(() -> OperatorSpec.fromSignature("x", "1:x0 reduce median")).hasMessageContaining("unknown reduction 'median'");
     }
 
     @Test
