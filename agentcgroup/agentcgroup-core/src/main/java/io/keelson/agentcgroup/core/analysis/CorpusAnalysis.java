@@ -14,7 +14,7 @@ public record CorpusAnalysis(List<TaskAnalysis> tasks, Map<String, TaskAnalysis.
         ToolUsage usage = new ToolUsage();
         for (TaskTrace trace : traces) {
             tasks.add(TraceAnalyzer.analyze(trace));
-            trace.calls().forEach(c -> usage.add(c, trace.samples()));
+            usage.addAll(trace.calls(), trace.samples());
         }
         return new CorpusAnalysis(List.copyOf(tasks), usage.stats());
     }

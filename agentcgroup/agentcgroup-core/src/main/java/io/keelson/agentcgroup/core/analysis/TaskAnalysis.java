@@ -13,12 +13,14 @@ import java.util.Optional;
  * @param seconds       from the first to the last sample
  * @param toolSeconds   time at least one tool call was running (overlaps counted once)
  * @param modelSeconds  the rest: the model thinking, or the agent between calls
+ * @param callsWithoutEnd calls whose end the trace did not record: their time is not in {@code toolSeconds}, and
+ *                      for attribution they are taken to run until the next call started
  * @param peakTool      the call running at the peak sample, if any (else the model was "thinking")
  * @param spikes        each run of samples above {@link TraceAnalyzer#SPIKE_FACTOR} × average, at its highest sample
  * @param bursts        the fastest memory increases between consecutive samples, fastest first
  * @param byTool        per tool type: calls, time, and the peak memory seen during its calls
  */
-public record TaskAnalysis(String task, double seconds, double toolSeconds, double modelSeconds, long peakBytes,
+public record TaskAnalysis(String task, double seconds, double toolSeconds, double modelSeconds, int callsWithoutEnd, long peakBytes,
                            double peakEpoch, Optional<ToolCall> peakTool, long averageBytes, double peakToAverage,
                            List<Spike> spikes, List<Burst> bursts, Map<String, ToolStats> byTool, ReadReport samples,
                            ReadReport calls) {

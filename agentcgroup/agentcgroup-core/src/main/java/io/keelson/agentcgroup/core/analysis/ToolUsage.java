@@ -14,12 +14,16 @@ final class ToolUsage {
     private final Map<String, List<Long>> peaks = new TreeMap<>();
     private final Map<String, double[]> time = new TreeMap<>();
 
-    /** Adds {@code call}, charged the memory its own task's {@code samples} show while it ran. */
-    void add(ToolCall call, List<ResourceSample> samples) {
-        TraceAnalyzer.peakDuring(call, samples).ifPresent(p -> peaks.computeIfAbsent(call.tool(), k -> new ArrayList<>()).add(p));
-        double[] t = time.computeIfAbsent(call.tool(), k -> new double[2]);
-        t[0]++;
-        t[1] += call.seconds();
+    /** Adds one task's calls, each charged the memory its task's {@code samples} show while it ran. */
+    void addAll(List<ToolCall> calls, List<ResourceSample> samples) {
+        for (int i = 0; i < calls.size(); i++) {
+            ToolCall call = calls.get(i);
+            TraceAnalyzer.peakDuring(call, TraceAnalyzer.attributedEnd(calls, i), samples)
+                    .ifPresent(p -> peaks.computeIfAbsent(call.tool(), k -> new ArrayList<>()).add(p));
+            double[] t = time.computeIfAbsent(call.tool(), k -> new double[2]);
+            t[0]++;
+            t[1] += call.seconds();
+        }
     }
 
     Map<String, TaskAnalysis.ToolStats> stats() {

@@ -15,6 +15,11 @@ import java.util.Optional;
  * A tool call is charged the memory of the samples taken while it ran (with half a sampling period of
  * slack on each side, since docker samples about once a second); a call too short to contain a sample is
  * charged the first sample after it started.
+ *
+ * <p>Many traces record only when a call started. Such a call is taken to run until the next call starts
+ * (an agent issues its calls one at a time) for attributing spikes, bursts and memory, and the analysis
+ * counts these calls ({@link TaskAnalysis#callsWithoutEnd}) so a reader knows the attribution is an upper
+ * bound; tool time adds up only calls whose end was recorded.
  */
 public final class TraceAnalyzer {
 
@@ -30,7 +35,7 @@ public final class TraceAnalyzer {
         List<ResourceSample> s = trace.samples();
         List<ToolCall> calls = trace.calls();
         if (s.isEmpty()) {
-            return new TaskAnalysis(trace.name(), 0, 0, 0, 0, 0, Optional.empty(), 0, 0, List.of(), List.of(),
+            return new TaskAnalysis(trace.name(), 0, 0, 0, withoutEnd(calls), 0, 0, Optional.empty(), 0, 0, List.of(), List.of(),
                     byTool(calls, s), trace.sampleReport(), trace.callReport());
         }
         double first = s.get(0).epoch();
@@ -38,8 +43,8 @@ public final class TraceAnalyzer {
         double tool = busySeconds(calls, first, last);
         ResourceSample peak = s.stream().max(Comparator.comparingLong(ResourceSample::memoryBytes)).orElseThrow();
         long average = Math.round(s.stream().mapToLong(ResourceSample::memoryBytes).average().orElse(0));
-        return new TaskAnalysis(trace.name(), last - first, tool, (last - first) - tool, peak.memoryBytes(), peak.epoch(),
-                during(calls, peak.epoch()), average, average == 0 ? 0 : (double) peak.memoryBytes() / average,
+        return new TaskAnalysis(trace.name(), last - first, tool, (last - first) - tool, withoutEnd(calls), peak.memoryBytes(),
+                peak.epoch(), during(calls, peak.epoch()), average, average == 0 ? 0 : (double) peak.memoryBytes() / average,
                 spikes(s, calls, average), bursts(s, calls), byTool(calls, s), trace.sampleReport(), trace.callReport());
     }
 
@@ -58,11 +63,25 @@ public final class TraceAnalyzer {
         return busy;
     }
 
+    private static int withoutEnd(List<ToolCall> calls) {
+        return (int) calls.stream().filter(c -> c.end().isEmpty()).count();
+    }
+
+    /** Where a call ends for attribution: its recorded end, else when the next call starts (else one second on). */
+    static double attributedEnd(List<ToolCall> calls, int index) {
+        ToolCall c = calls.get(index);
+        if (c.end().isPresent()) {
+            return c.end().getAsDouble();
+        }
+        return index + 1 < calls.size() ? Math.max(c.start(), calls.get(index + 1).start()) : c.start() + 1;
+    }
+
     /** The call running at {@code epoch}; the latest started when several overlap. */
     static Optional<ToolCall> during(List<ToolCall> calls, double epoch) {
         ToolCall found = null;
-        for (ToolCall c : calls) {
-            if (c.start() - SLACK_SECONDS <= epoch && epoch <= c.end().orElse(c.start()) + SLACK_SECONDS) {
+        for (int i = 0; i < calls.size(); i++) {
+            ToolCall c = calls.get(i);
+            if (c.start() - SLACK_SECONDS <= epoch && epoch <= attributedEnd(calls, i) + SLACK_SECONDS) {
                 found = c;
             }
         }
@@ -104,13 +123,13 @@ public final class TraceAnalyzer {
         return List.copyOf(all.subList(0, Math.min(TOP_BURSTS, all.size())));
     }
 
-    /** One call's peak: the highest sample while it ran, else the first sample after it started. */
-    static Optional<Long> peakDuring(ToolCall c, List<ResourceSample> s) {
+    /** One call's peak: the highest sample while it ran (to {@code end}), else the first sample after it started. */
+    static Optional<Long> peakDuring(ToolCall c, double end, List<ResourceSample> s) {
         long peak = -1;
         ResourceSample after = null;
         for (ResourceSample sample : s) {
             double t = sample.epoch();
-            if (t >= c.start() - SLACK_SECONDS && t <= c.end().orElse(c.start()) + SLACK_SECONDS) {
+            if (t >= c.start() - SLACK_SECONDS && t <= end + SLACK_SECONDS) {
                 peak = Math.max(peak, sample.memoryBytes());
             } else if (t > c.start() && after == null) {
                 after = sample;
@@ -124,7 +143,7 @@ public final class TraceAnalyzer {
 
     private static Map<String, TaskAnalysis.ToolStats> byTool(List<ToolCall> calls, List<ResourceSample> s) {
         ToolUsage usage = new ToolUsage();
-        calls.forEach(c -> usage.add(c, s));
+        usage.addAll(calls, s);
         return usage.stats();
     }
 }

@@ -12,11 +12,7 @@ import java.util.OptionalDouble;
  */
 public record ToolCall(String id, String tool, double start, OptionalDouble end, String summary) {
 
-    /** Whether the call was running at {@code epoch} (a call without an end covers only its start second). */
-    public boolean covers(double epoch) {
-        return epoch >= start && epoch <= end.orElse(start + 1);
-    }
-
+    /** Seconds it ran; 0 when the trace did not record its end. */
     public double seconds() {
         return Math.max(0, end.orElse(start) - start);
     }

@@ -61,6 +61,19 @@ class TraceAnalyzerTest {
     }
 
     @Test
+    void callsWithoutAnEndRunUntilTheNextCallForAttributionButAddNoToolTime() {
+        List<ResourceSample> samples = List.of(at(0, 100), at(1, 100), at(2, 100), at(3, 600), at(4, 100), at(5, 100));
+        List<ToolCall> calls = List.of(new ToolCall("a", "Bash", 1.0, OptionalDouble.empty(), "make"),
+                new ToolCall("b", "Read", 4.2, OptionalDouble.empty(), "x.c"));
+        TaskAnalysis a = TraceAnalyzer.analyze(new TaskTrace("t", samples, calls, new ReadReport(6, Map.of()), new ReadReport(2, Map.of())));
+        assertThat(a.callsWithoutEnd()).isEqualTo(2);
+        assertThat(a.toolSeconds()).isZero();
+        assertThat(a.peakTool()).hasValueSatisfying(c -> assertThat(c.summary()).isEqualTo("make"));
+        assertThat(a.byTool().get("Bash").maxPeakBytes()).isEqualTo(600 * MB);
+        assertThat(a.byTool().get("Read").maxPeakBytes()).isEqualTo(100 * MB);
+    }
+
+    @Test
     void theStudysHighPriorityTaskPeaksDuringATestRun() {
         TaskAnalysis dask = TraceAnalyzer.analyze(new TraceReader().read(Path.of("../../../shared/data/agentcgroup-traces/paper-scenario/dask__dask-11628")));
         assertThat(dask.peakBytes()).isEqualTo(320_900_000L); // the largest mem_usage in resources.json: "320.9MB"
@@ -78,6 +91,9 @@ class TraceAnalyzerTest {
         }
         CorpusAnalysis corpus = CorpusAnalysis.of(traces);
         assertThat(corpus.tasks()).hasSize(25);
+        // the study reports a 15.4x peak-to-average ratio for its most bursty task: it is Medical_Bio_Hard here
+        assertThat(corpus.tasks()).filteredOn(t -> t.task().equals("Medical_Bio_Hard/attempt_1")).singleElement()
+                .satisfies(t -> assertThat(t.peakToAverage()).isCloseTo(15.4, within(0.05)));
         assertThat(corpus.tasks()).allSatisfy(t -> {
             assertThat(t.peakBytes()).as(t.task()).isPositive();
             assertThat(t.peakToAverage()).as(t.task()).isGreaterThanOrEqualTo(1.0);
