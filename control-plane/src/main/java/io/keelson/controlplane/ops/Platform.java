@@ -11,6 +11,7 @@ import io.keelson.controlplane.auth.ApiToken;
 import io.keelson.controlplane.auth.Role;
 import io.keelson.controlplane.auth.TokenRegistry;
 import io.keelson.controlplane.config.KeelsonConfig;
+import io.keelson.agentcgroup.service.AgentCgroupGrpcService;
 import io.keelson.controlplane.echo.EchoService;
 import io.keelson.gpuos.core.cpu.CpuDevice;
 import io.keelson.gpuos.service.GpuOsSystem;
@@ -212,6 +213,9 @@ public class Platform {
                     Optional.of(config.home().resolve("gpuos")));
             running.push(gpuos);
             services.add(gpuos.service());
+        }
+        if (addresses().getOrDefault("agentcgroup", "").startsWith(SystemRouter.IN_PROCESS_PREFIX)) {
+            services.add(new AgentCgroupGrpcService());
         }
         return services;
     }

@@ -39,6 +39,9 @@ import io.keelson.echo.v1.EchoServiceGrpc;
 import io.keelson.echo.v1.SetGreetingRequest;
 import io.keelson.echo.v1.StreamEchoRequest;
 import io.keelson.common.v1.Backend;
+import io.keelson.agentcgroup.v1.AgentCgroupServiceGrpc;
+import io.keelson.agentcgroup.v1.AnalyzeTracesRequest;
+import io.keelson.agentcgroup.v1.TaskTraceUpload;
 import io.keelson.gpuos.v1.CreateTensorRequest;
 import io.keelson.gpuos.v1.DType;
 import io.keelson.gpuos.v1.FreeTensorRequest;
@@ -285,6 +288,7 @@ abstract class GatewayTestBase {
 
         assertThat(services.get(10, TimeUnit.SECONDS))
                 .contains("keelson.controlplane.v1.ControlPlaneService", "keelson.echo.v1.EchoService", "keelson.gpuos.v1.GpuOsService",
+                        "keelson.agentcgroup.v1.AgentCgroupService",
                         "grpc.health.v1.Health");
         requests.onCompleted();
     }
@@ -366,6 +370,16 @@ abstract class GatewayTestBase {
                 .setName(name).setArity(1).setExpression("(mul x0").build()), Status.Code.INVALID_ARGUMENT);
         assertThat(bad.getStatus().getDescription()).contains("expression: at character 7");
         asOperator.freeTensor(FreeTensorRequest.newBuilder().setHandle(x).build());
+    }
+
+    @Test
+    void agentcgroupAnalysesTracesForAViewer() {
+        var response = AgentCgroupServiceGrpc.newBlockingStub(client.as(viewer)).analyzeTraces(AnalyzeTracesRequest.newBuilder()
+                .addTasks(TaskTraceUpload.newBuilder().setName("t").setResourcesJson(com.google.protobuf.ByteString.copyFromUtf8(
+                        "{\"samples\":[{\"epoch\":1,\"mem_usage\":\"100MB / 1GB\"},{\"epoch\":2,\"mem_usage\":\"300MB / 1GB\"}]}")))
+                .build());
+        assertThat(response.getTasks(0).getPeakBytes()).isEqualTo(300_000_000L);
+        assertThat(response.getBackend()).isEqualTo(Backend.BACKEND_OFFLINE_ANALYSIS);
     }
 
     EchoServiceGrpc.EchoServiceBlockingStub echo(String bearer) {

@@ -16,6 +16,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Consumer;
 
@@ -32,17 +33,33 @@ public final class TraceReader {
 
     private final ObjectMapper json = new ObjectMapper();
 
+    /** Where a trace file's bytes come from: a file in a task folder, or an upload. */
+    @FunctionalInterface
+    public interface Source {
+        /** The file's content, or empty when there is none. */
+        Optional<InputStream> open() throws IOException;
+    }
+
     public TaskTrace read(Path taskDirectory) {
+        return read(name(taskDirectory), file(taskDirectory.resolve(RESOURCES)), file(taskDirectory.resolve(TOOL_CALLS)));
+    }
+
+    /** Reads a task from two sources, e.g. uploaded bytes; nothing here touches the file system. */
+    public TaskTrace read(String name, Source resources, Source toolCalls) {
         List<ResourceSample> samples = new ArrayList<>();
         ReadReport.Builder sampleReport = new ReadReport.Builder();
-        stream(taskDirectory.resolve(RESOURCES), "samples", sampleReport, node -> samples.add(sample(node)));
+        stream(resources, RESOURCES, "samples", sampleReport, node -> samples.add(sample(node)));
         samples.sort(Comparator.comparingDouble(ResourceSample::epoch));
 
         List<ToolCall> calls = new ArrayList<>();
         ReadReport.Builder callReport = new ReadReport.Builder();
-        stream(taskDirectory.resolve(TOOL_CALLS), null, callReport, node -> calls.add(call(node)));
+        stream(toolCalls, TOOL_CALLS, null, callReport, node -> calls.add(call(node)));
         calls.sort(Comparator.comparingDouble(ToolCall::start));
-        return new TaskTrace(name(taskDirectory), samples, calls, sampleReport.build(), callReport.build());
+        return new TaskTrace(name, samples, calls, sampleReport.build(), callReport.build());
+    }
+
+    private static Source file(Path path) {
+        return () -> Files.exists(path) ? Optional.of(Files.newInputStream(path)) : Optional.empty();
     }
 
     /** The task's name: its folder, with the parent for {@code attempt_N} folders. */
@@ -56,12 +73,18 @@ public final class TraceReader {
      * Feeds each object of the array at {@code field} (or of the top-level array when null) to {@code each};
      * a {@link TraceFormatException} skips that record under its message.
      */
-    private void stream(Path file, String field, ReadReport.Builder report, Consumer<JsonNode> each) {
-        if (!Files.exists(file)) {
-            report.skip("file missing: " + file.getFileName());
+    private void stream(Source source, String fileName, String field, ReadReport.Builder report, Consumer<JsonNode> each) {
+        Optional<InputStream> opened;
+        try {
+            opened = source.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open " + fileName, e);
+        }
+        if (opened.isEmpty()) {
+            report.skip("file missing: " + fileName);
             return;
         }
-        try (InputStream in = Files.newInputStream(file); JsonParser p = json.getFactory().createParser(in)) {
+        try (InputStream in = opened.get(); JsonParser p = json.getFactory().createParser(in)) {
             if (!toArray(p, field)) {
                 report.skip("no " + (field == null ? "top-level array" : "'" + field + "' array"));
                 return;
@@ -78,7 +101,7 @@ public final class TraceReader {
         } catch (JsonProcessingException e) {
             report.skip("invalid JSON from line " + e.getLocation().getLineNr() + " on (rest of file ignored)");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            throw new UncheckedIOException("cannot read " + fileName, e);
         }
     }
 

@@ -1,0 +1,80 @@
+package io.keelson.agentcgroup.service;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.keelson.agentcgroup.v1.AgentCgroupServiceGrpc;
+import io.keelson.agentcgroup.v1.AnalyzeTracesRequest;
+import io.keelson.agentcgroup.v1.AnalyzeTracesResponse;
+import io.keelson.agentcgroup.v1.TaskTraceUpload;
+import io.keelson.common.v1.Backend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AgentCgroupGrpcServiceTest {
+
+    private static final Path DASK = Path.of("../../../shared/data/agentcgroup-traces/paper-scenario/dask__dask-11628");
+
+    private Server server;
+    private ManagedChannel channel;
+    private AgentCgroupServiceGrpc.AgentCgroupServiceBlockingStub stub;
+
+    @BeforeEach
+    void start() throws Exception {
+        String name = InProcessServerBuilder.generateName();
+        server = InProcessServerBuilder.forName(name).addService(new AgentCgroupGrpcService()).build().start();
+        channel = InProcessChannelBuilder.forName(name).build();
+        stub = AgentCgroupServiceGrpc.newBlockingStub(channel);
+    }
+
+    @AfterEach
+    void stop() {
+        channel.shutdownNow();
+        server.shutdownNow();
+    }
+
+    @Test
+    void analysesUploadedTracesAndCountsBadRecords() throws Exception {
+        AnalyzeTracesResponse r = stub.analyzeTraces(AnalyzeTracesRequest.newBuilder()
+                .addTasks(TaskTraceUpload.newBuilder().setName("dask")
+                        .setResourcesJson(ByteString.copyFrom(Files.readAllBytes(DASK.resolve("resources.json"))))
+                        .setToolCallsJson(ByteString.copyFrom(Files.readAllBytes(DASK.resolve("tool_calls.json")))))
+                .addTasks(TaskTraceUpload.newBuilder().setName("broken")
+                        .setResourcesJson(ByteString.copyFromUtf8("{\"samples\":[{\"epoch\":1,\"mem_usage\":\"5MB\"},{\"epoch\":2},{\"epoch\":3,\"mem_usage\":\"9Q")))
+                .build());
+        assertThat(r.getBackend()).isEqualTo(Backend.BACKEND_OFFLINE_ANALYSIS);
+        assertThat(r.getTasks(0).getPeakBytes()).isEqualTo(320_900_000L);
+        assertThat(r.getTasks(0).getPeakDuring().getTool()).isEqualTo("Bash");
+        assertThat(r.getTasks(0).getToolSeconds()).isPositive();
+        assertThat(r.getTasks(1).getSamplesKept()).isEqualTo(1);
+        assertThat(r.getTasks(1).getSamplesSkippedMap()).containsEntry("sample without mem_usage", 1).hasSize(2);
+        assertThat(r.getTasks(1).getCallsSkippedMap()).containsEntry("file missing: tool_calls.json", 1);
+        assertThat(r.getByToolList()).extracting(t -> t.getTool()).contains("Bash", "Read");
+    }
+
+    @Test
+    void badRequestsNameTheirFields() {
+        assertThatThrownBy(() -> stub.analyzeTraces(AnalyzeTracesRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("tasks: 1..256 tasks, got 0");
+                });
+        assertThatThrownBy(() -> stub.analyzeTraces(AnalyzeTracesRequest.newBuilder()
+                .addTasks(TaskTraceUpload.newBuilder().setName("a").setResourcesJson(ByteString.copyFromUtf8("{}")))
+                .addTasks(TaskTraceUpload.newBuilder().setName("a"))
+                .build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getDescription())
+                        .contains("tasks[1].name: 'a' appears twice", "tasks[1].resources_json: is required"));
+    }
+}
