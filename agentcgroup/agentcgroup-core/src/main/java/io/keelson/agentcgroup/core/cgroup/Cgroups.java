@@ -1,0 +1,90 @@
+package io.keelson.agentcgroup.core.cgroup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The cgroup tree Keelson owns: a directory named {@code root} below the memory hierarchy (and below cgroup2,
+ * on a hybrid host), where sessions and their tool calls get groups. Chosen from the probed
+ * {@link CgroupLayout}; the backend name is what every reply reports.
+ */
+public final class Cgroups {
+
+    private final String backend;
+    private final Path memoryRoot;
+    private final boolean memoryV1;
+    private final Optional<Path> unifiedRoot;
+
+    private Cgroups(String backend, Path memoryRoot, boolean memoryV1, Optional<Path> unifiedRoot) {
+        this.backend = backend;
+        this.memoryRoot = memoryRoot;
+        this.memoryV1 = memoryV1;
+        this.unifiedRoot = unifiedRoot;
+    }
+
+    /** The tree for {@code layout}, under a directory called {@code root}; empty when the layout has no memory controller. */
+    public static Optional<Cgroups> of(CgroupLayout layout, String root) {
+        if (layout instanceof CgroupLayout.V2 v2) {
+            return Optional.of(new Cgroups("cgroup v2", v2.root().resolve(root), false, Optional.of(v2.root().resolve(root))));
+        }
+        if (layout instanceof CgroupLayout.V1Memory v1) {
+            return Optional.of(new Cgroups(v1.unified().isPresent() ? "cgroup v1 memory + cgroup2 freeze/kill" : "cgroup v1 memory",
+                    v1.memoryRoot().resolve(root), true, v1.unified().map(u -> u.resolve(root))));
+        }
+        return Optional.empty();
+    }
+
+    public String backend() {
+        return backend;
+    }
+
+    /** Creates (or adopts) the group at {@code path} below the root, e.g. {@code session-a/call-1}. */
+    public Cgroup create(String path) {
+        if (!path.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*") || path.contains("..")) {
+            throw new IllegalArgumentException("cgroup path '" + path + "' must be names of letters, digits, '_', '.', '-'");
+        }
+        Cgroup group = group(path);
+        try {
+            Files.createDirectories(memoryRoot.resolve(path));
+            if (unifiedRoot.isPresent() && !unifiedRoot.get().equals(memoryRoot)) {
+                Files.createDirectories(unifiedRoot.get().resolve(path));
+            }
+        } catch (IOException e) {
+            throw new CgroupException("cannot create cgroup " + path + " under " + memoryRoot + ": " + e.getMessage(), e);
+        }
+        return group;
+    }
+
+    private Cgroup group(String path) {
+        return new Cgroup(path, memoryRoot.resolve(path), memoryV1, unifiedRoot.map(u -> u.resolve(path)));
+    }
+
+    /** Removes every group and then the root itself (uninstalling; leaves nothing behind in the hierarchies). */
+    public void removeAll() {
+        leftovers().forEach(Cgroup::remove);
+        CgroupFiles.rmdir(memoryRoot);
+        unifiedRoot.filter(u -> !u.equals(memoryRoot)).ifPresent(CgroupFiles::rmdir);
+    }
+
+    /** Every group left under the root (deepest first), e.g. by a service killed mid-call. */
+    public List<Cgroup> leftovers() {
+        if (!Files.isDirectory(memoryRoot)) {
+            return List.of();
+        }
+        List<Cgroup> found = new ArrayList<>();
+        try (Stream<Path> dirs = Files.walk(memoryRoot)) {
+            dirs.filter(Files::isDirectory).filter(d -> !d.equals(memoryRoot))
+                    .sorted(Comparator.comparingInt(Path::getNameCount).reversed())
+                    .forEach(d -> found.add(group(memoryRoot.relativize(d).toString())));
+        } catch (IOException e) {
+            throw new CgroupException("cannot list " + memoryRoot + ": " + e.getMessage(), e);
+        }
+        return found;
+    }
+}
