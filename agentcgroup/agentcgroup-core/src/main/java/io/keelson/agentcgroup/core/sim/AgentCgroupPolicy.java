@@ -1,0 +1,74 @@
+package io.keelson.agentcgroup.core.sim;
+
+import java.util.Comparator;
+
+/**
+ * AgentCgroup's policy, on signals a real host has (usage, each session's own peak so far, growth over the
+ * last second, free memory):
+ * <ul>
+ *   <li>high-priority sessions are never held back, and the memory they may need soon is kept free: the
+ *   room to grow back to their peak so far, or their current burst, whichever is larger;</li>
+ *   <li>a low-priority allocation that would eat into that reserve (or below the kernel's watermark) is
+ *   delayed ({@value #DELAY_SECONDS} s, as the study's BPF delay), which also staggers two low-priority bursts
+ *   that would otherwise coincide;</li>
+ *   <li>a low-priority session delayed for {@value #FREEZE_AFTER_SECONDS} s in a row is frozen, and thawed once
+ *   memory is back;</li>
+ *   <li>if the host still runs out, the kernel's victim is the newest low-priority session, never a high one
+ *   while a low one lives.</li>
+ * </ul>
+ */
+public final class AgentCgroupPolicy implements Policy {
+
+    static final double DELAY_SECONDS = 2.0;
+    static final double FREEZE_AFTER_SECONDS = 10.0; // the pressure window: stalled all of it
+
+    @Override
+    public String name() {
+        return "agentcgroup (protect high, delay/freeze/kill low)";
+    }
+
+    @Override
+    public void tick(Host host) {
+        long reserve = reserve(host);
+        for (Host.Tenant t : host.tenants()) {
+            if (!t.alive() || t.spec().priority() != Priority.LOW) {
+                continue;
+            }
+            if (t.frozen() && host.free() - reserve > 2 * host.watermark()) {
+                host.thaw(t);
+            } else if (!t.frozen() && t.stalledLast(Math.round((float) (FREEZE_AFTER_SECONDS * 10))) >= FREEZE_AFTER_SECONDS - 1e-9) {
+                host.freeze(t);
+            }
+        }
+    }
+
+    @Override
+    public boolean admit(Host host, Host.Tenant tenant, long bytes) {
+        if (tenant.spec().priority() == Priority.HIGH) {
+            return true;
+        }
+        if (host.free() - bytes >= host.watermark() + reserve(host)) {
+            return true;
+        }
+        host.delay(tenant, DELAY_SECONDS);
+        return false;
+    }
+
+    /** What the high-priority sessions may need soon. */
+    private static long reserve(Host host) {
+        long reserve = 0;
+        for (Host.Tenant t : host.tenants()) {
+            if (t.alive() && t.spec().priority() == Priority.HIGH) {
+                reserve += Math.max(Math.max(0, t.peakSoFar() - t.usage()), Math.max(0, t.recentGrowth()));
+            }
+        }
+        return reserve;
+    }
+
+    @Override
+    public Host.Tenant oomVictim(Host host) {
+        return host.tenants().stream().filter(Host.Tenant::alive)
+                .max(Comparator.comparing((Host.Tenant t) -> t.spec().priority() == Priority.LOW).thenComparingInt(Host.Tenant::index))
+                .orElseThrow();
+    }
+}
