@@ -54,4 +54,19 @@ class AnalyzeCommandTest {
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).contains("no task folder");
     }
+
+    @Test
+    void simulateComparesEveryPolicyOnTheStudysScenario() {
+        Run r = run("simulate", "--high", SCENARIO + "/dask__dask-11628", "--low", SCENARIO + "/sigmavirus24__github3.py-673",
+                "--low", SCENARIO + "/sigmavirus24__github3.py-673", "--capacity-mb", "1100");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("3 tenants, host 1100 MB, sum of peaks 1231 MB", "static memory.max = peak", "senpai",
+                "systemd-oomd", "OOM: the host ran out of memory");
+        assertThat(r.out().lines().filter(l -> l.startsWith("agentcgroup")).findFirst().orElseThrow()).contains(" 0  ", "100%");
+        Run bad = run("simulate", "--low", "src", "--capacity-mb", "0");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--capacity-mb: must be positive");
+        Run noTrace = run("simulate", "--low", "src", "--capacity-mb", "100");
+        assertThat(noTrace.err()).contains("--low: src holds no resources.json");
+    }
 }
