@@ -7,12 +7,13 @@ import java.util.Comparator;
  * last second, free memory):
  * <ul>
  *   <li>high-priority sessions are never held back, and the memory they may need soon is kept free: the
- *   room to grow back to their peak so far, or their current burst, whichever is larger;</li>
+ *   room to grow back to their peak of the last 30 s, or their current burst, whichever is larger;</li>
  *   <li>a low-priority allocation that would eat into that reserve (or below the kernel's watermark) is
  *   delayed ({@value #DELAY_SECONDS} s, as the study's BPF delay), which also staggers two low-priority bursts
  *   that would otherwise coincide;</li>
  *   <li>a low-priority session delayed for {@value #FREEZE_AFTER_SECONDS} s in a row is frozen, and thawed once
- *   memory is back;</li>
+ *   memory is back; one frozen for {@value #KILL_AFTER_SECONDS} s is killed, newest first, so the memory it holds
+ *   lets the others finish (throttle, then freeze, then kill);</li>
  *   <li>if the host still runs out, the kernel's victim is the newest low-priority session, never a high one
  *   while a low one lives.</li>
  * </ul>
@@ -20,7 +21,8 @@ import java.util.Comparator;
 public final class AgentCgroupPolicy implements Policy {
 
     static final double DELAY_SECONDS = 2.0;
-    static final double FREEZE_AFTER_SECONDS = 10.0; // the pressure window: stalled all of it
+    static final double FREEZE_AFTER_SECONDS = 30.0;
+    static final double KILL_AFTER_SECONDS = 20.0;
 
     @Override
     public String name() {
@@ -30,13 +32,17 @@ public final class AgentCgroupPolicy implements Policy {
     @Override
     public void tick(Host host) {
         long reserve = reserve(host);
+        host.tenants().stream().filter(t -> t.alive() && t.frozenFor(host.now()) >= KILL_AFTER_SECONDS)
+                .max(Comparator.comparingInt(Host.Tenant::index))
+                .ifPresent(t -> host.kill(t, "agentcgroup: frozen " + (int) KILL_AFTER_SECONDS
+                        + " s while memory stayed short; killed (lowest priority, newest) to let the others finish"));
         for (Host.Tenant t : host.tenants()) {
             if (!t.alive() || t.spec().priority() != Priority.LOW) {
                 continue;
             }
-            if (t.frozen() && host.free() - reserve > 2 * host.watermark()) {
+            if (t.frozen() && host.free() - reserve > 2 * host.watermark() + t.recentGrowth()) {
                 host.thaw(t);
-            } else if (!t.frozen() && t.stalledLast(Math.round((float) (FREEZE_AFTER_SECONDS * 10))) >= FREEZE_AFTER_SECONDS - 1e-9) {
+            } else if (!t.frozen() && t.stuckFor() >= FREEZE_AFTER_SECONDS) {
                 host.freeze(t);
             }
         }
@@ -59,7 +65,7 @@ public final class AgentCgroupPolicy implements Policy {
         long reserve = 0;
         for (Host.Tenant t : host.tenants()) {
             if (t.alive() && t.spec().priority() == Priority.HIGH) {
-                reserve += Math.max(Math.max(0, t.peakSoFar() - t.usage()), Math.max(0, t.recentGrowth()));
+                reserve += Math.max(Math.max(0, t.recentPeak() - t.usage()), Math.max(0, t.recentGrowth()));
             }
         }
         return reserve;

@@ -35,6 +35,9 @@ public final class Host {
         int pressureAt;
         final long[] usageHistory; // usage at the end of each of the last HISTORY_TICKS ticks
         int historyAt;
+        final long[] window = new long[300]; // usage at the end of each of the last 30 s of ticks
+        int windowAt;
+        double frozenSince = -1;
 
         Tenant(TenantSpec spec, int index, int pressureTicks, int historyTicks) {
             this.spec = spec;
@@ -94,9 +97,23 @@ public final class Host {
             return sum;
         }
 
-        /** The highest usage seen so far: what a policy can know of a session's needs without the future. */
-        public long peakSoFar() {
-            return peakUsage;
+        /** The highest usage of the last 30 s: what a policy can know of a session's near-term needs without the future. */
+        public long recentPeak() {
+            long peak = usage;
+            for (long u : window) {
+                peak = Math.max(peak, u);
+            }
+            return peak;
+        }
+
+        /** Seconds since the tenant last made progress (stalled, delayed or frozen all along). */
+        public double stuckFor() {
+            return noProgress;
+        }
+
+        /** Seconds this tenant has been frozen (0 when it is not). */
+        public double frozenFor(double now) {
+            return frozen ? now - frozenSince : 0;
         }
 
         /** Bytes the tenant grew over the recent history window (negative when it shrank). */
@@ -173,7 +190,10 @@ public final class Host {
     }
 
     public void freeze(Tenant t) {
-        t.frozen = true;
+        if (!t.frozen) {
+            t.frozen = true;
+            t.frozenSince = now;
+        }
     }
 
     public void thaw(Tenant t) {

@@ -47,6 +47,8 @@ public final class Simulator {
                 if (t.max != Long.MAX_VALUE && t.alive()) {
                     host.overProvisioned += Math.max(0, Math.min(t.max, host.capacity()) - t.usage) * dt;
                 }
+                t.window[t.windowAt] = t.alive() ? t.usage : 0;
+                t.windowAt = (t.windowAt + 1) % t.window.length;
                 t.usageHistory[t.historyAt] = t.usage;
                 t.historyAt = (t.historyAt + 1) % t.usageHistory.length;
                 t.pressureAt = (t.pressureAt + 1) % t.pressure.length;
