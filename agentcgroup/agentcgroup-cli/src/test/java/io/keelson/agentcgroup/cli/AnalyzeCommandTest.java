@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class AnalyzeCommandTest {
 
-    private static final String SCENARIO = "../../../shared/data/agentcgroup-traces/paper-scenario";
+    private static final String SCENARIO = "../testdata/agentcgroup-traces/paper-scenario";
 
     private record Run(int exit, String out, String err) {
     }

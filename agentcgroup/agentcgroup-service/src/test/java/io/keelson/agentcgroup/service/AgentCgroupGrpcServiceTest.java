@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AgentCgroupGrpcServiceTest {
 
-    private static final Path DASK = Path.of("../../../shared/data/agentcgroup-traces/paper-scenario/dask__dask-11628");
+    private static final Path DASK = Path.of("../testdata/agentcgroup-traces/paper-scenario/dask__dask-11628");
 
     private Server server;
     private ManagedChannel channel;

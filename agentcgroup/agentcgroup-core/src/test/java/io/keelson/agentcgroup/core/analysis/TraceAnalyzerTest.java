@@ -75,7 +75,7 @@ class TraceAnalyzerTest {
 
     @Test
     void theStudysHighPriorityTaskPeaksDuringATestRun() {
-        TaskAnalysis dask = TraceAnalyzer.analyze(new TraceReader().read(Path.of("../../../shared/data/agentcgroup-traces/paper-scenario/dask__dask-11628")));
+        TaskAnalysis dask = TraceAnalyzer.analyze(new TraceReader().read(Path.of("../testdata/agentcgroup-traces/paper-scenario/dask__dask-11628")));
         assertThat(dask.peakBytes()).isEqualTo(320_900_000L); // the largest mem_usage in resources.json: "320.9MB"
         assertThat(dask.peakTool()).hasValueSatisfying(c -> assertThat(c.tool()).isEqualTo("Bash"));
         assertThat(dask.peakToAverage()).isGreaterThan(1.5);
@@ -85,7 +85,7 @@ class TraceAnalyzerTest {
     @Test
     void everyTaskOfTheCorpusIsAnalysed() throws IOException {
         List<TaskTrace> traces;
-        try (Stream<Path> files = Files.walk(Path.of("../../../shared/data/agentcgroup-traces"))) {
+        try (Stream<Path> files = Files.walk(Path.of("../testdata/agentcgroup-traces"))) {
             traces = files.filter(p -> p.getFileName().toString().equals(TraceReader.RESOURCES))
                     .map(p -> new TraceReader().read(p.getParent())).toList();
         }

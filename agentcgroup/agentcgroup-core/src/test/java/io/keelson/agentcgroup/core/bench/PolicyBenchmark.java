@@ -36,7 +36,7 @@ public final class PolicyBenchmark {
     }
 
     public static void main(String[] args) throws IOException {
-        Path root = Path.of(args.length > 0 ? args[0] : "../shared/data/agentcgroup-traces");
+        Path root = Path.of(args.length > 0 ? args[0] : "agentcgroup/testdata/agentcgroup-traces");
         List<TenantSpec> corpus = new ArrayList<>();
         TraceReader reader = new TraceReader();
         try (Stream<Path> files = Files.walk(root)) {

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PaperScenarioTest {
 
-    private static final Path SCENARIO = Path.of("../../../shared/data/agentcgroup-traces/paper-scenario");
+    private static final Path SCENARIO = Path.of("../testdata/agentcgroup-traces/paper-scenario");
     private static final long BASE = 100_000_000L;
 
     static List<TenantSpec> tenants() {

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TraceReaderTest {
 
     /** The study's traces, shipped in ../shared/data (GPL-2.0 data; see its README). */
-    static final Path TRACES = Path.of("../../../shared/data/agentcgroup-traces");
+    static final Path TRACES = Path.of("../testdata/agentcgroup-traces");
 
     @Test
     void sizesInEveryUnitDockerPrints() {
