@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TraceReaderTest {
 
-    /** The study's traces, shipped in ../shared/data (GPL-2.0 data; see its README). */
+    /** The study's traces, copied from ../shared/data into agentcgroup/testdata (GPL-2.0 data; see its README). */
     static final Path TRACES = Path.of("../testdata/agentcgroup-traces");
 
     @Test
