@@ -6,7 +6,19 @@ import io.keelson.agentcgroup.core.analysis.TaskAnalysis;
 import io.keelson.agentcgroup.core.trace.TaskTrace;
 import io.keelson.agentcgroup.core.trace.ToolCall;
 import io.keelson.agentcgroup.core.trace.TraceReader;
+import io.keelson.agentcgroup.core.sim.Policies;
+import io.keelson.agentcgroup.core.sim.Policy;
+import io.keelson.agentcgroup.core.sim.Priority;
+import io.keelson.agentcgroup.core.sim.Scenario;
+import io.keelson.agentcgroup.core.sim.SimResult;
+import io.keelson.agentcgroup.core.sim.Simulator;
+import io.keelson.agentcgroup.core.sim.TenantSpec;
 import io.keelson.agentcgroup.v1.AgentCgroupServiceGrpc;
+import io.keelson.agentcgroup.v1.PolicyOutcome;
+import io.keelson.agentcgroup.v1.SimTenant;
+import io.keelson.agentcgroup.v1.SimulateRequest;
+import io.keelson.agentcgroup.v1.SimulateResponse;
+import io.keelson.agentcgroup.v1.TenantOutcome;
 import io.keelson.agentcgroup.v1.AnalyzeTracesRequest;
 import io.keelson.agentcgroup.v1.AnalyzeTracesResponse;
 import io.keelson.agentcgroup.v1.Burst;
@@ -25,7 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** {@code keelson.agentcgroup.v1.AgentCgroupService}: trace analysis so far. */
+/** {@code keelson.agentcgroup.v1.AgentCgroupService}: trace analysis and policy simulation so far. */
 public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCgroupServiceImplBase {
 
     static final int MAX_TASKS = 256;
@@ -63,6 +75,70 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
         corpus.byTool().values().forEach(s -> response.addByTool(wire(s)));
         out.onNext(response.build());
         out.onCompleted();
+    }
+
+    static final int MAX_TENANTS = 32;
+
+    @Override
+    public void simulate(SimulateRequest request, StreamObserver<SimulateResponse> out) {
+        Violations v = new Violations();
+        v.check(request.getTenantsCount() >= 1 && request.getTenantsCount() <= MAX_TENANTS, "tenants",
+                "1.." + MAX_TENANTS + " tenants, got " + request.getTenantsCount());
+        v.check(request.getCapacityMb() > 0, "capacity_mb", "must be positive, was " + request.getCapacityMb());
+        v.check(request.getBaseMb() >= 0, "base_mb", "must not be negative, was " + request.getBaseMb());
+        List<Policy> policies = new ArrayList<>();
+        for (int i = 0; i < request.getPoliciesCount(); i++) {
+            String name = request.getPolicies(i);
+            Optional<Policy> p = Policies.all().stream().filter(x -> x.name().equals(name)).findFirst();
+            v.check(p.isPresent(), "policies[" + i + "]", "unknown policy '" + name + "'; known: "
+                    + Policies.all().stream().map(Policy::name).toList());
+            p.ifPresent(policies::add);
+        }
+        List<TenantSpec> tenants = new ArrayList<>();
+        for (int i = 0; i < request.getTenantsCount(); i++) {
+            SimTenant t = request.getTenants(i);
+            v.check(t.getPriority() != io.keelson.agentcgroup.v1.Priority.PRIORITY_UNSPECIFIED, "tenants[" + i + "].priority",
+                    "PRIORITY_HIGH or PRIORITY_LOW");
+            v.check(!t.getTrace().getName().isBlank() && t.getTrace().getName().length() <= MAX_NAME, "tenants[" + i + "].trace.name",
+                    "1.." + MAX_NAME + " characters");
+            TaskTrace trace = reader.read(t.getTrace().getName(), () -> Optional.of(t.getTrace().getResourcesJson().newInput()),
+                    Optional::empty);
+            v.check(!trace.samples().isEmpty(), "tenants[" + i + "].trace.resources_json", "no usable memory sample ("
+                    + trace.sampleReport().skipped() + ")");
+            if (!trace.samples().isEmpty()) {
+                Priority priority = t.getPriority() == io.keelson.agentcgroup.v1.Priority.PRIORITY_HIGH ? Priority.HIGH : Priority.LOW;
+                TenantSpec spec = TenantSpec.of(trace, priority, request.getBaseMb() * 1_000_000L);
+                tenants.add(spec.named(spec.name() + "#" + i, priority));
+            }
+        }
+        try {
+            v.throwIfAny();
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+            return;
+        }
+        Scenario scenario = Scenario.of(tenants, request.getCapacityMb() * 1_000_000L, request.getSeed());
+        SimulateResponse.Builder response = SimulateResponse.newBuilder().setBackend(Backend.BACKEND_OFFLINE_ANALYSIS);
+        for (Policy policy : policies.isEmpty() ? Policies.all() : policies) {
+            response.addPolicies(wire(Simulator.run(scenario, policy)));
+        }
+        out.onNext(response.build());
+        out.onCompleted();
+    }
+
+    private static PolicyOutcome wire(SimResult r) {
+        PolicyOutcome.Builder b = PolicyOutcome.newBuilder().setPolicy(r.policy()).setKilled(r.killed()).setSurvival(r.survival())
+                .setHighSlowdown(r.highSlowdown()).setHighP95StallMillis(r.highP95StallMillis())
+                .setInjectedDelaySeconds(r.injectedDelaySeconds()).setOverProvisionedMbSeconds(r.overProvisionedMbSeconds());
+        for (SimResult.TenantResult t : r.tenants()) {
+            b.addTenants(TenantOutcome.newBuilder().setName(t.name())
+                    .setPriority(t.priority() == Priority.HIGH ? io.keelson.agentcgroup.v1.Priority.PRIORITY_HIGH
+                            : io.keelson.agentcgroup.v1.Priority.PRIORITY_LOW)
+                    .setSurvived(t.survived()).setKilledBecause(t.killedBecause().orElse("")).setSlowdown(t.slowdown())
+                    .setP95StallMillis(t.p95StallMillis()).setDelayedSeconds(t.delayedSeconds()).setFrozenSeconds(t.frozenSeconds())
+                    .setPeakBytes(t.peakBytes()));
+        }
+        return b.build();
     }
 
     private static io.keelson.agentcgroup.v1.TaskAnalysis wire(TaskAnalysis t) {

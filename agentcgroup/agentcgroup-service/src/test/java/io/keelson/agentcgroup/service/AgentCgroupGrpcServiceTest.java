@@ -77,4 +77,35 @@ class AgentCgroupGrpcServiceTest {
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getDescription())
                         .contains("tasks[1].name: 'a' appears twice", "tasks[1].resources_json: is required"));
     }
+
+    @Test
+    void simulatesTheStudysScenarioForEveryPolicyAndRefusesBadInput() throws Exception {
+        Path low = DASK.resolveSibling("sigmavirus24__github3.py-673");
+        io.keelson.agentcgroup.v1.SimulateRequest.Builder request = io.keelson.agentcgroup.v1.SimulateRequest.newBuilder()
+                .setCapacityMb(1100).setBaseMb(100).setSeed(42)
+                .addTenants(tenant("dask", DASK, io.keelson.agentcgroup.v1.Priority.PRIORITY_HIGH))
+                .addTenants(tenant("github3", low, io.keelson.agentcgroup.v1.Priority.PRIORITY_LOW))
+                .addTenants(tenant("github3", low, io.keelson.agentcgroup.v1.Priority.PRIORITY_LOW));
+        io.keelson.agentcgroup.v1.SimulateResponse all = stub.simulate(request.build());
+        assertThat(all.getPoliciesCount()).isEqualTo(7);
+        assertThat(all.getPolicies(0).getKilled()).isEqualTo(1); // no limits
+        io.keelson.agentcgroup.v1.PolicyOutcome ours = all.getPolicies(6);
+        assertThat(ours.getPolicy()).startsWith("agentcgroup");
+        assertThat(ours.getKilled()).isZero();
+        assertThat(stub.simulate(request.build())).isEqualTo(all); // deterministic
+        assertThat(stub.simulate(request.addPolicies("senpai").build()).getPoliciesList()).extracting(p -> p.getPolicy())
+                .containsExactly("senpai");
+        assertThatThrownBy(() -> stub.simulate(io.keelson.agentcgroup.v1.SimulateRequest.newBuilder().setCapacityMb(0)
+                .addPolicies("magic").addTenants(io.keelson.agentcgroup.v1.SimTenant.newBuilder()
+                        .setTrace(TaskTraceUpload.newBuilder().setName("x").setResourcesJson(ByteString.copyFromUtf8("{}")))).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getDescription()).contains(
+                        "capacity_mb: must be positive", "policies[0]: unknown policy 'magic'", "tenants[0].priority",
+                        "tenants[0].trace.resources_json: no usable memory sample"));
+    }
+
+    private static io.keelson.agentcgroup.v1.SimTenant tenant(String name, Path dir, io.keelson.agentcgroup.v1.Priority priority)
+            throws Exception {
+        return io.keelson.agentcgroup.v1.SimTenant.newBuilder().setPriority(priority).setTrace(TaskTraceUpload.newBuilder()
+                .setName(name).setResourcesJson(ByteString.copyFrom(Files.readAllBytes(dir.resolve("resources.json"))))).build();
+    }
 }
