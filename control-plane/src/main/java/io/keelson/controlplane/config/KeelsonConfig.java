@@ -32,6 +32,15 @@ public interface KeelsonConfig {
 
     Gpuos gpuos();
 
+    Agentcgroup agentcgroup();
+
+    /** The agentcgroup system when embedded; its session directories live under {@code <home>/agentcgroup}. */
+    interface Agentcgroup {
+        /** Programs a session may be allowed to run (bare names, resolved on /usr/local/bin:/usr/bin:/bin). */
+        @WithDefault("sh,bash,python3,git,cat,ls,echo,sleep,head,tail,tr,grep,sed,make,env,true,false")
+        java.util.List<String> allowedCommands();
+    }
+
     /** The gpuos system when embedded (routed to {@code in-process:}); its operators persist under {@code <home>/gpuos}. */
     interface Gpuos {
         /** Worker threads of the cpu-emulated device. Unset: one per core. */

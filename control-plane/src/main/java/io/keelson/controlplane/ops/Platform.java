@@ -11,7 +11,7 @@ import io.keelson.controlplane.auth.ApiToken;
 import io.keelson.controlplane.auth.Role;
 import io.keelson.controlplane.auth.TokenRegistry;
 import io.keelson.controlplane.config.KeelsonConfig;
-import io.keelson.agentcgroup.service.AgentCgroupGrpcService;
+import io.keelson.agentcgroup.service.AgentCgroupSystem;
 import io.keelson.controlplane.echo.EchoService;
 import io.keelson.gpuos.core.cpu.CpuDevice;
 import io.keelson.gpuos.service.GpuOsSystem;
@@ -215,7 +215,10 @@ public class Platform {
             services.add(gpuos.service());
         }
         if (addresses().getOrDefault("agentcgroup", "").startsWith(SystemRouter.IN_PROCESS_PREFIX)) {
-            services.add(new AgentCgroupGrpcService());
+            AgentCgroupSystem agentcgroup = AgentCgroupSystem.start(config.home().resolve("agentcgroup"),
+                    Set.copyOf(config.agentcgroup().allowedCommands()));
+            running.push(agentcgroup);
+            services.add(agentcgroup.service());
         }
         return services;
     }

@@ -26,7 +26,26 @@ import io.keelson.agentcgroup.v1.Spike;
 import io.keelson.agentcgroup.v1.TaskTraceUpload;
 import io.keelson.agentcgroup.v1.ToolCallRef;
 import io.keelson.agentcgroup.v1.ToolStats;
+import io.keelson.common.grpc.GrpcErrors;
 import io.keelson.common.grpc.Violations;
+import io.keelson.common.v1.ErrorReason;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.keelson.agentcgroup.core.sandbox.SandboxException;
+import io.keelson.agentcgroup.core.sandbox.SessionRegistry;
+import io.keelson.agentcgroup.core.sandbox.ToolCallResult;
+import io.keelson.agentcgroup.v1.CloseSessionRequest;
+import io.keelson.agentcgroup.v1.CloseSessionResponse;
+import io.keelson.agentcgroup.v1.CreateSessionRequest;
+import io.keelson.agentcgroup.v1.CreateSessionResponse;
+import io.keelson.agentcgroup.v1.RunToolCallEvent;
+import io.keelson.agentcgroup.v1.RunToolCallRequest;
+import io.keelson.agentcgroup.v1.ToolCallEnd;
+import com.google.protobuf.ByteString;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import io.grpc.StatusRuntimeException;
 import io.keelson.common.v1.Backend;
 
@@ -37,13 +56,132 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** {@code keelson.agentcgroup.v1.AgentCgroupService}: trace analysis and policy simulation so far. */
+/**
+ * {@code keelson.agentcgroup.v1.AgentCgroupService}: trace analysis, policy simulation, and sessions whose tool
+ * calls run in cgroups of their own. Tool calls run on their own threads, never the transport's.
+ */
 public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCgroupServiceImplBase {
 
     static final int MAX_TASKS = 256;
     static final int MAX_NAME = 128;
 
     private final TraceReader reader = new TraceReader();
+    private final Optional<SessionRegistry> sessions;
+    private final Backend cgroupBackend;
+    private final String unsupported;
+    private final Executor calls;
+
+    /**
+     * @param sessions    absent where this host has no usable cgroup memory controller ({@code unsupported} says why)
+     * @param calls       runs tool calls off the transport's threads; refuses work beyond its bound
+     */
+    public AgentCgroupGrpcService(Optional<SessionRegistry> sessions, Backend cgroupBackend, String unsupported, Executor calls) {
+        this.sessions = sessions;
+        this.cgroupBackend = cgroupBackend;
+        this.unsupported = unsupported;
+        this.calls = calls;
+    }
+
+    private SessionRegistry registry() {
+        return sessions.orElseThrow(() -> GrpcErrors.of(Status.Code.FAILED_PRECONDITION, ErrorReason.ERROR_REASON_BACKEND_UNSUPPORTED,
+                "sessions need cgroups: " + unsupported + " (backend " + cgroupBackend + ")"));
+    }
+
+    @Override
+    public void createSession(CreateSessionRequest request, StreamObserver<CreateSessionResponse> out) {
+        try {
+            if (request.getPriority() == io.keelson.agentcgroup.v1.Priority.PRIORITY_UNSPECIFIED) {
+                throw new SandboxException(SandboxException.Kind.INVALID, "priority", "PRIORITY_HIGH or PRIORITY_LOW");
+            }
+            SessionRegistry.Session s = registry().create(request.getSessionId(),
+                    request.getPriority() == io.keelson.agentcgroup.v1.Priority.PRIORITY_HIGH ? Priority.HIGH : Priority.LOW,
+                    request.getDefaultMemoryLimitBytes() == 0 ? OptionalLong.empty() : OptionalLong.of(request.getDefaultMemoryLimitBytes()),
+                    Set.copyOf(request.getAllowedCommandsList()));
+            out.onNext(CreateSessionResponse.newBuilder().setSessionId(s.id()).setCgroup(s.cgroup().path()).setBackend(cgroupBackend).build());
+            out.onCompleted();
+        } catch (SandboxException e) {
+            out.onError(status(e));
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+        }
+    }
+
+    @Override
+    public void runToolCall(RunToolCallRequest request, StreamObserver<RunToolCallEvent> responses) {
+        ServerCallStreamObserver<RunToolCallEvent> out = (ServerCallStreamObserver<RunToolCallEvent>) responses;
+        SessionRegistry registry;
+        try {
+            registry = registry();
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+            return;
+        }
+        Runnable call = () -> {
+            try {
+                ToolCallResult r = registry.run(request.getSessionId(), request.getCallId(), request.getArgvList(),
+                        request.getMemoryLimitBytes() == 0 ? OptionalLong.empty() : OptionalLong.of(request.getMemoryLimitBytes()),
+                        Duration.ofSeconds(request.getTimeoutSeconds()), chunk -> send(out, RunToolCallEvent.newBuilder()
+                                .setOutput(ByteString.copyFrom(chunk)).setBackend(cgroupBackend).build()));
+                send(out, RunToolCallEvent.newBuilder().setEnd(end(r)).setBackend(cgroupBackend).build());
+                synchronized (out) {
+                    if (!out.isCancelled()) {
+                        out.onCompleted();
+                    }
+                }
+            } catch (SandboxException e) {
+                synchronized (out) {
+                    out.onError(status(e));
+                }
+            } catch (RuntimeException e) {
+                synchronized (out) {
+                    out.onError(GrpcErrors.of(Status.Code.INTERNAL, ErrorReason.ERROR_REASON_UNSPECIFIED, "tool call failed: " + e.getMessage()));
+                }
+            }
+        };
+        try {
+            calls.execute(call);
+        } catch (RejectedExecutionException e) {
+            out.onError(GrpcErrors.of(Status.Code.RESOURCE_EXHAUSTED, ErrorReason.ERROR_REASON_RESOURCE_EXHAUSTED,
+                    "too many tool calls running on this host; try again when one ends"));
+        }
+    }
+
+    private static void send(ServerCallStreamObserver<RunToolCallEvent> out, RunToolCallEvent event) {
+        synchronized (out) {
+            if (!out.isCancelled()) {
+                out.onNext(event);
+            }
+        }
+    }
+
+    private static ToolCallEnd end(ToolCallResult r) {
+        String verdict = r.verdict() instanceof ToolCallResult.Verdict.OutOfMemory ? "out_of_memory"
+                : r.verdict() instanceof ToolCallResult.Verdict.TimedOut ? "timed_out" : "completed";
+        return ToolCallEnd.newBuilder().setExitCode(r.exitCode()).setPeakBytes(r.peakBytes().orElse(0)).setOomKills(r.oomKills())
+                .setWallSeconds(r.wall().toNanos() / 1e9).setCpuSeconds(r.cpu().map(c -> c.toNanos() / 1e9).orElse(-1.0))
+                .setVerdict(verdict).setExplanation(r.verdict().explain()).build();
+    }
+
+    @Override
+    public void closeSession(CloseSessionRequest request, StreamObserver<CloseSessionResponse> out) {
+        try {
+            registry().close(request.getSessionId());
+            out.onNext(CloseSessionResponse.newBuilder().setBackend(cgroupBackend).build());
+            out.onCompleted();
+        } catch (SandboxException e) {
+            out.onError(status(e));
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+        }
+    }
+
+    private static StatusRuntimeException status(SandboxException e) {
+        return switch (e.kind()) {
+            case INVALID -> GrpcErrors.invalidArgument(List.of(GrpcErrors.violation(e.field(), e.reason())));
+            case NOT_FOUND -> GrpcErrors.of(Status.Code.NOT_FOUND, ErrorReason.ERROR_REASON_NOT_FOUND, e.getMessage());
+            case EXISTS -> GrpcErrors.of(Status.Code.ALREADY_EXISTS, ErrorReason.ERROR_REASON_FAILED_PRECONDITION, e.getMessage());
+        };
+    }
 
     @Override
     public void analyzeTraces(AnalyzeTracesRequest request, StreamObserver<AnalyzeTracesResponse> out) {

@@ -26,14 +26,18 @@ class AgentCgroupGrpcServiceTest {
 
     private static final Path DASK = Path.of("../testdata/agentcgroup-traces/paper-scenario/dask__dask-11628");
 
+    @org.junit.jupiter.api.io.TempDir
+    Path home;
+    private AgentCgroupSystem system;
     private Server server;
     private ManagedChannel channel;
     private AgentCgroupServiceGrpc.AgentCgroupServiceBlockingStub stub;
 
     @BeforeEach
     void start() throws Exception {
+        system = AgentCgroupSystem.start(home, AgentCgroupSystem.DEFAULT_ALLOWED_COMMANDS);
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).addService(new AgentCgroupGrpcService()).build().start();
+        server = InProcessServerBuilder.forName(name).addService(system.service()).build().start();
         channel = InProcessChannelBuilder.forName(name).build();
         stub = AgentCgroupServiceGrpc.newBlockingStub(channel);
     }
@@ -42,6 +46,7 @@ class AgentCgroupGrpcServiceTest {
     void stop() {
         channel.shutdownNow();
         server.shutdownNow();
+        system.close();
     }
 
     @Test

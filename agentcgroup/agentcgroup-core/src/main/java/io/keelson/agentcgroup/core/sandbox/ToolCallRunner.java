@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -47,6 +48,12 @@ public final class ToolCallRunner {
      */
     public ToolCallResult run(String sessionId, String callId, List<String> command, OptionalLong memoryLimit, Duration timeout,
                               Path workingDirectory) {
+        return run(sessionId, callId, command, memoryLimit, timeout, workingDirectory, chunk -> { });
+    }
+
+    /** As {@link #run(String, String, List, OptionalLong, Duration, Path)}, handing each piece of output to {@code output} as it comes. */
+    public ToolCallResult run(String sessionId, String callId, List<String> command, OptionalLong memoryLimit, Duration timeout,
+                              Path workingDirectory, Consumer<byte[]> output) {
         Cgroup group = cgroups.create(sessionGroup(sessionId) + "/call-" + callId);
         try {
             memoryLimit.ifPresent(group::limitMemory);
@@ -56,7 +63,7 @@ public final class ToolCallRunner {
             pb.environment().put("KEELSON_CGROUP_PROCS", group.procsFiles().stream().map(Path::toString).collect(Collectors.joining(":")));
             long started = System.nanoTime();
             Process process = pb.start();
-            Tail tail = new Tail(process.getInputStream());
+            Tail tail = new Tail(process.getInputStream(), output);
             Thread reader = new Thread(tail, "tool-call-output-" + callId);
             reader.setDaemon(true);
             reader.start();
@@ -100,13 +107,15 @@ public final class ToolCallRunner {
         return "session-" + sessionId;
     }
 
-    /** Keeps the last {@link #OUTPUT_TAIL} bytes of a stream. */
+    /** Passes a stream on as it comes and keeps its last {@link #OUTPUT_TAIL} bytes. */
     private static final class Tail implements Runnable {
         private final InputStream in;
+        private final Consumer<byte[]> listener;
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
 
-        Tail(InputStream in) {
+        Tail(InputStream in, Consumer<byte[]> listener) {
             this.in = in;
+            this.listener = listener;
         }
 
         @Override
@@ -115,6 +124,7 @@ public final class ToolCallRunner {
             try (in) {
                 int n;
                 while ((n = in.read(buffer)) > 0) {
+                    listener.accept(java.util.Arrays.copyOf(buffer, n));
                     synchronized (kept) {
                         kept.write(buffer, 0, n);
                         if (kept.size() > 2 * OUTPUT_TAIL) {

@@ -1,0 +1,150 @@
+package io.keelson.agentcgroup.core.sandbox;
+
+import io.keelson.agentcgroup.core.cgroup.Cgroup;
+import io.keelson.agentcgroup.core.sim.Priority;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The agent sessions of one host: each has a cgroup, a working directory the service chose, the programs it may
+ * run and its calls' default memory limit. Everything a client sends is checked here: ids are short names, a
+ * session's programs must be among those the operator allows, memory limits are above a safe floor.
+ */
+public final class SessionRegistry {
+
+    /** Below this a tool call cannot even start a shell: refused as a limit. */
+    public static final long MEMORY_FLOOR = 16L << 20;
+    public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+
+    /** One open session. */
+    public record Session(String id, Priority priority, OptionalLong defaultMemoryLimit, CommandPolicy commands, Path workDir,
+                          Cgroup cgroup) {
+    }
+
+    private final ToolCallRunner runner;
+    private final Path sessionsDir;
+    private final Set<String> operatorAllowed;
+    private final List<Path> searchPath;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+
+    public SessionRegistry(ToolCallRunner runner, Path sessionsDir, Set<String> operatorAllowed, List<Path> searchPath) {
+        this.runner = runner;
+        this.sessionsDir = sessionsDir;
+        this.operatorAllowed = Set.copyOf(operatorAllowed);
+        this.searchPath = List.copyOf(searchPath);
+    }
+
+    public Session create(String id, Priority priority, OptionalLong defaultMemoryLimit, Set<String> allowed) {
+        checkId(id, "session_id");
+        checkLimit(defaultMemoryLimit, "default_memory_limit_bytes");
+        for (String program : allowed) {
+            if (!operatorAllowed.contains(program)) {
+                throw new SandboxException(SandboxException.Kind.INVALID, "allowed_commands", "'" + program
+                        + "' is not allowed on this host (the operator allows " + operatorAllowed.stream().sorted().toList() + ")");
+            }
+        }
+        if (sessions.containsKey(id)) {
+            throw new SandboxException(SandboxException.Kind.EXISTS, "session_id", "session '" + id + "' is already open");
+        }
+        Path workDir = sessionsDir.resolve(id);
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + workDir, e);
+        }
+        Session session = new Session(id, priority, defaultMemoryLimit, new CommandPolicy(allowed, searchPath), workDir,
+                runner.openSession(id));
+        if (sessions.putIfAbsent(id, session) != null) {
+            throw new SandboxException(SandboxException.Kind.EXISTS, "session_id", "session '" + id + "' is already open");
+        }
+        return session;
+    }
+
+    public Optional<Session> get(String id) {
+        return Optional.ofNullable(sessions.get(id));
+    }
+
+    /** Runs a tool call of session {@code sessionId}; output goes to {@code output} as it comes. */
+    public ToolCallResult run(String sessionId, String callId, List<String> argv, OptionalLong memoryLimit, Duration timeout,
+                              Consumer<byte[]> output) {
+        Session session = get(sessionId).orElseThrow(() -> new SandboxException(SandboxException.Kind.NOT_FOUND, "session_id",
+                "no open session '" + sessionId + "'"));
+        checkId(callId, "call_id");
+        checkLimit(memoryLimit, "memory_limit_bytes");
+        if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new SandboxException(SandboxException.Kind.INVALID, "timeout_seconds", "must be 1.." + MAX_TIMEOUT.toSeconds());
+        }
+        CommandPolicy.Resolution resolution = session.commands().resolve(argv);
+        if (resolution instanceof CommandPolicy.Resolution.Refused r) {
+            throw new SandboxException(SandboxException.Kind.INVALID, "argv[0]", r.reason());
+        }
+        List<String> resolved = ((CommandPolicy.Resolution.Allowed) resolution).argv();
+        String key = sessionId + "/" + callId;
+        if (!running.add(key)) {
+            throw new SandboxException(SandboxException.Kind.EXISTS, "call_id", "call '" + callId + "' is already running");
+        }
+        try {
+            OptionalLong limit = memoryLimit.isPresent() ? memoryLimit : session.defaultMemoryLimit();
+            return runner.run(sessionId, callId, resolved, limit, timeout, session.workDir(), output);
+        } finally {
+            running.remove(key);
+        }
+    }
+
+    /** Kills what is left in the session's group and removes it and its working directory. */
+    public void close(String sessionId) {
+        Session session = sessions.remove(sessionId);
+        if (session == null) {
+            throw new SandboxException(SandboxException.Kind.NOT_FOUND, "session_id", "no open session '" + sessionId + "'");
+        }
+        session.cgroup().remove();
+        deleteTree(session.workDir());
+    }
+
+    /** Closes every session (a graceful stop leaves no group and no process behind). */
+    public void closeAll() {
+        for (String id : List.copyOf(sessions.keySet())) {
+            close(id);
+        }
+    }
+
+    private static void checkId(String id, String field) {
+        if (id == null || !id.matches("[a-z0-9][a-z0-9-]{0,47}")) {
+            throw new SandboxException(SandboxException.Kind.INVALID, field, "1-48 of a-z, 0-9 and '-', starting with a letter or digit");
+        }
+    }
+
+    private static void checkLimit(OptionalLong limit, String field) {
+        if (limit.isPresent() && limit.getAsLong() < MEMORY_FLOOR) {
+            throw new SandboxException(SandboxException.Kind.INVALID, field, "at least " + (MEMORY_FLOOR >> 20) + " MiB (a shell needs that much), was "
+                    + limit.getAsLong());
+        }
+    }
+
+    private void deleteTree(Path dir) {
+        if (!dir.normalize().startsWith(sessionsDir.normalize()) || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + dir, e);
+        }
+    }
+}

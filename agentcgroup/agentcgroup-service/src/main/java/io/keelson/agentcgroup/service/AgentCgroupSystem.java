@@ -1,0 +1,128 @@
+package io.keelson.agentcgroup.service;
+
+import io.keelson.agentcgroup.core.cgroup.CgroupException;
+import io.keelson.agentcgroup.core.cgroup.CgroupLayout;
+import io.keelson.agentcgroup.core.cgroup.Cgroups;
+import io.keelson.agentcgroup.core.sandbox.CommandPolicy;
+import io.keelson.agentcgroup.core.sandbox.SessionRegistry;
+import io.keelson.agentcgroup.core.sandbox.ToolCallRunner;
+import io.keelson.common.v1.Backend;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * The agentcgroup system as a deployable unit: the probed cgroup backend, the session registry on it, and the
+ * gRPC service. Its cgroup tree is named after its state directory ({@code keelson-<hash>}), so two instances
+ * with different homes never touch each other's groups, and a restart reaps what its predecessor left (a
+ * service killed mid-call leaves the call's processes running in their group).
+ */
+public final class AgentCgroupSystem implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(AgentCgroupSystem.class.getName());
+    /** Tool calls running at once; one more is RESOURCE_EXHAUSTED. */
+    static final int MAX_RUNNING_CALLS = 64;
+
+    public static final Set<String> DEFAULT_ALLOWED_COMMANDS = Set.of("sh", "bash", "python3", "git", "cat", "ls", "echo", "sleep",
+            "head", "tail", "tr", "grep", "sed", "make", "env", "true", "false");
+
+    private final ExecutorService calls;
+    private final AgentCgroupGrpcService service;
+    private final Optional<SessionRegistry> sessions;
+    private final Optional<Cgroups> cgroups;
+
+    private AgentCgroupSystem(Optional<SessionRegistry> sessions, Optional<Cgroups> cgroups, Backend backend, String unsupported) {
+        this.sessions = sessions;
+        this.cgroups = cgroups;
+        this.calls = new ThreadPoolExecutor(0, MAX_RUNNING_CALLS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "agentcgroup-call");
+            t.setDaemon(true);
+            return t;
+        });
+        this.service = new AgentCgroupGrpcService(sessions, backend, unsupported, calls);
+    }
+
+    public static AgentCgroupSystem start(Path stateDirectory, Set<String> allowedCommands) {
+        CgroupLayout layout = CgroupLayout.probe();
+        Optional<Cgroups> cgroups = Cgroups.of(layout, rootName(stateDirectory));
+        if (cgroups.isEmpty()) {
+            String reason = "no cgroup memory controller on this host: " + ((CgroupLayout.None) layout).reason();
+            LOG.warning("agentcgroup: " + reason + "; sessions and tool calls are refused, analysis and simulation work");
+            return new AgentCgroupSystem(Optional.empty(), Optional.empty(), Backend.BACKEND_KERNEL_UNSUPPORTED, reason);
+        }
+        ToolCallRunner runner = new ToolCallRunner(cgroups.get());
+        int reaped;
+        try {
+            reaped = runner.reapLeftovers();
+        } catch (CgroupException e) {
+            String reason = "the cgroup tree is not usable (" + e.getMessage() + ")";
+            LOG.warning("agentcgroup: " + reason);
+            return new AgentCgroupSystem(Optional.empty(), Optional.empty(), Backend.BACKEND_KERNEL_UNSUPPORTED, reason);
+        }
+        Path sessionsDir = stateDirectory.resolve("sessions");
+        deleteTree(sessionsDir); // working directories of sessions that died with the previous process
+        if (reaped > 0) {
+            LOG.info("agentcgroup: reaped " + reaped + " cgroups left by a previous run");
+        }
+        Backend backend = cgroups.get().backend().startsWith("cgroup v2") ? Backend.BACKEND_CGROUP_V2 : Backend.BACKEND_CGROUP_V1;
+        return new AgentCgroupSystem(Optional.of(new SessionRegistry(runner, sessionsDir, allowedCommands,
+                CommandPolicy.DEFAULT_SEARCH_PATH)), cgroups, backend, "");
+    }
+
+    /** The name of the cgroup tree an instance with this state directory owns. */
+    static String rootName(Path stateDirectory) {
+        return "keelson-" + digest(stateDirectory.toAbsolutePath().toString());
+    }
+
+    public AgentCgroupGrpcService service() {
+        return service;
+    }
+
+    /** Ends every session and removes the cgroup tree: a graceful stop leaves no group and no process behind. */
+    @Override
+    public void close() {
+        calls.shutdownNow();
+        try {
+            sessions.ifPresent(SessionRegistry::closeAll);
+            cgroups.ifPresent(Cgroups::removeAll);
+        } catch (CgroupException e) {
+            LOG.warning("agentcgroup: while removing its cgroups: " + e.getMessage());
+        }
+    }
+
+    private static String digest(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)), 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.keelson.agentcgroup.service;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.keelson.agentcgroup.core.cgroup.CgroupLayout;
+import io.keelson.agentcgroup.v1.AgentCgroupServiceGrpc;
+import io.keelson.agentcgroup.v1.CreateSessionRequest;
+import io.keelson.agentcgroup.v1.Priority;
+import io.keelson.agentcgroup.v1.RunToolCallEvent;
+import io.keelson.agentcgroup.v1.RunToolCallRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.abort;
+
+/** kill -9 of the service mid-call leaves the call running in its cgroup; the next start reaps both. */
+class CrashReapTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void aServiceKilledMidCallLeavesNothingAfterItsRestart() throws Exception {
+        if (!(CgroupLayout.probe() instanceof CgroupLayout.V1Memory v1) || !Files.isWritable(v1.memoryRoot())) {
+            if (!(CgroupLayout.probe() instanceof CgroupLayout.V2 v2) || !Files.isWritable(v2.root())) {
+                abort("needs a writable cgroup memory hierarchy (root): " + CgroupLayout.probe());
+            }
+        }
+        Path memoryRoot = CgroupLayout.probe() instanceof CgroupLayout.V1Memory m ? m.memoryRoot() : ((CgroupLayout.V2) CgroupLayout.probe()).root();
+        Path callGroup = memoryRoot.resolve(AgentCgroupSystem.rootName(home.resolve("agentcgroup"))).resolve("session-s1/call-c1");
+
+        Process first = start();
+        List<Long> pids;
+        try (Connection c = connect(first)) {
+            c.stub().createSession(CreateSessionRequest.newBuilder().setSessionId("s1").setPriority(Priority.PRIORITY_LOW)
+                    .addAllowedCommands("sh").build());
+            CountDownLatch started = new CountDownLatch(1);
+            AgentCgroupServiceGrpc.newStub(c.channel()).runToolCall(RunToolCallRequest.newBuilder().setSessionId("s1").setCallId("c1")
+                    .addAllArgv(List.of("sh", "-c", "echo started; sleep 120")).setTimeoutSeconds(600).build(), new StreamObserver<>() {
+                        @Override
+                        public void onNext(RunToolCallEvent e) {
+                            if (e.getOutput().toStringUtf8().contains("started")) {
+                                started.countDown();
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    });
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+            pids = Files.readAllLines(callGroup.resolve("cgroup.procs")).stream().map(Long::parseLong).toList();
+            assertThat(pids).isNotEmpty();
+            first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, the call lives on
+        }
+        assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).hasValue(true));
+
+        Process second = start();
+        try (Connection c = connect(second)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (pids.stream().anyMatch(pid -> ProcessHandle.of(pid).isPresent()) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
+            assertThat(Files.exists(callGroup)).isFalse();
+            assertThat(Files.exists(home.resolve("agentcgroup/sessions/s1"))).isFalse();
+        } finally {
+            second.destroy(); // graceful: removes its tree
+            second.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private Process start() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-cp", System.getProperty("java.class.path"), AgentCgroupServer.class.getName(), "0")
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("KEELSON_HOME", home.toString());
+        return pb.start();
+    }
+
+    private record Connection(ManagedChannel channel, AgentCgroupServiceGrpc.AgentCgroupServiceBlockingStub stub) implements AutoCloseable {
+        @Override
+        public void close() {
+            channel.shutdownNow();
+        }
+    }
+
+    private static Connection connect(Process process) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
+        String line;
+        while ((line = out.readLine()) != null && !line.startsWith("LISTENING ")) {
+            // skip anything printed before the server listens
+        }
+        assertThat(line).as("the server printed LISTENING").isNotNull();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", Integer.parseInt(line.substring(10).trim())).usePlaintext().build();
+        return new Connection(channel, AgentCgroupServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS));
+    }
+}
