@@ -1,9 +1,12 @@
 package io.keelson.common.grpc;
 
+import io.grpc.BindableService;
+import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
+import io.grpc.protobuf.services.HealthStatusManager;
 
 import java.io.File;
 import java.io.IOException;
@@ -16,6 +19,11 @@ import java.io.IOException;
 public final class ServiceMain {
 
     private ServiceMain() {
+    }
+
+    /** {@code $KEELSON_HOME}, else {@code ~/.keelson}: where a standalone service keeps its state. */
+    public static java.nio.file.Path home() {
+        return java.nio.file.Path.of(System.getenv().getOrDefault("KEELSON_HOME", System.getProperty("user.home") + "/.keelson"));
     }
 
     public static int port(String[] args) {
@@ -31,6 +39,15 @@ public final class ServiceMain {
                 .trustManager(new File(args[3]))
                 .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
                 .build();
+    }
+
+    /** Starts a server with {@code service} and the gRPC health service, on the port and credentials {@code args} give. */
+    public static Server start(String[] args, BindableService service) throws IOException {
+        return Grpc.newServerBuilderForPort(port(args), credentials(args))
+                .addService(service)
+                .addService(new HealthStatusManager().getHealthService())
+                .build()
+                .start();
     }
 
     /** Prints {@code LISTENING <port>} and waits until the server terminates; {@code onShutdown} runs on SIGTERM. */

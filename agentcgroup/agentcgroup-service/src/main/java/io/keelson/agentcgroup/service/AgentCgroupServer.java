@@ -1,11 +1,6 @@
 package io.keelson.agentcgroup.service;
 
-import io.grpc.Grpc;
-import io.grpc.Server;
-import io.grpc.protobuf.services.HealthStatusManager;
 import io.keelson.common.grpc.ServiceMain;
-
-import java.nio.file.Path;
 
 /**
  * agentcgroup as its own process (cluster mode, a DaemonSet per node once it manages cgroups):
@@ -19,13 +14,7 @@ public final class AgentCgroupServer {
     }
 
     public static void main(String[] args) throws Exception {
-        String home = System.getenv().getOrDefault("KEELSON_HOME", System.getProperty("user.home") + "/.keelson");
-        AgentCgroupSystem system = AgentCgroupSystem.start(Path.of(home, "agentcgroup"), AgentCgroupSystem.DEFAULT_ALLOWED_COMMANDS);
-        Server server = Grpc.newServerBuilderForPort(ServiceMain.port(args), ServiceMain.credentials(args))
-                .addService(system.service())
-                .addService(new HealthStatusManager().getHealthService())
-                .build()
-                .start();
-        ServiceMain.serve(server, system::close);
+        AgentCgroupSystem system = AgentCgroupSystem.start(ServiceMain.home().resolve("agentcgroup"), AgentCgroupSystem.DEFAULT_ALLOWED_COMMANDS);
+        ServiceMain.serve(ServiceMain.start(args, system.service()), system::close);
     }
 }

@@ -1,12 +1,8 @@
 package io.keelson.agentcgroup.service;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.keelson.agentcgroup.v1.AgentCgroupServiceGrpc;
 import io.keelson.agentcgroup.v1.AnalyzeTracesRequest;
 import io.keelson.agentcgroup.v1.AnalyzeTracesResponse;
@@ -28,25 +24,18 @@ class AgentCgroupGrpcServiceTest {
 
     @org.junit.jupiter.api.io.TempDir
     Path home;
-    private AgentCgroupSystem system;
-    private Server server;
-    private ManagedChannel channel;
+    private InProcessService service;
     private AgentCgroupServiceGrpc.AgentCgroupServiceBlockingStub stub;
 
     @BeforeEach
     void start() throws Exception {
-        system = AgentCgroupSystem.start(home, AgentCgroupSystem.DEFAULT_ALLOWED_COMMANDS);
-        String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).addService(system.service()).build().start();
-        channel = InProcessChannelBuilder.forName(name).build();
-        stub = AgentCgroupServiceGrpc.newBlockingStub(channel);
+        service = InProcessService.start(home);
+        stub = service.stub();
     }
 
     @AfterEach
     void stop() {
-        channel.shutdownNow();
-        server.shutdownNow();
-        system.close();
+        service.close();
     }
 
     @Test

@@ -1,12 +1,8 @@
 package io.keelson.agentcgroup.service;
 
 import com.google.rpc.BadRequest;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.keelson.agentcgroup.v1.AgentCgroupServiceGrpc;
 import io.keelson.agentcgroup.v1.CloseSessionRequest;
@@ -27,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,30 +37,18 @@ class SessionsTest {
 
     @TempDir
     Path home;
-    private AgentCgroupSystem system;
-    private Server server;
-    private ManagedChannel channel;
+    private InProcessService service;
     private AgentCgroupServiceGrpc.AgentCgroupServiceBlockingStub stub;
 
     @BeforeEach
     void start() throws Exception {
-        system = AgentCgroupSystem.start(home, AgentCgroupSystem.DEFAULT_ALLOWED_COMMANDS);
-        String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).addService(system.service()).build().start();
-        channel = InProcessChannelBuilder.forName(name).build();
-        stub = AgentCgroupServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        service = InProcessService.start(home);
+        stub = service.stub();
     }
 
     @AfterEach
     void stop() {
-        try {
-            stub.closeSession(CloseSessionRequest.newBuilder().setSessionId("s1").build());
-        } catch (StatusRuntimeException ignored) {
-            // not opened, or closed by the test
-        }
-        channel.shutdownNow();
-        server.shutdownNow();
-        system.close();
+        service.close(); // closes the session too: a graceful stop leaves no group behind
     }
 
     private record Call(String output, ToolCallEnd end, Backend backend) {

@@ -1,14 +1,9 @@
 package io.keelson.gpuos.service;
 
-import io.grpc.Grpc;
-import io.grpc.Server;
-import io.grpc.protobuf.services.HealthStatusManager;
 import io.keelson.common.grpc.ServiceMain;
 import io.keelson.gpuos.core.cpu.CpuDevice;
 
-import java.nio.file.Path;
 import java.util.Optional;
-
 
 /**
  * gpuos as its own process (cluster mode, one per GPU node):
@@ -24,13 +19,7 @@ public final class GpuOsServer {
     }
 
     public static void main(String[] args) throws Exception {
-        String home = System.getenv().getOrDefault("KEELSON_HOME", System.getProperty("user.home") + "/.keelson");
-        GpuOsSystem system = GpuOsSystem.start(CpuDevice.Config.defaults(), Optional.of(Path.of(home, "gpuos")));
-        Server server = Grpc.newServerBuilderForPort(ServiceMain.port(args), ServiceMain.credentials(args))
-                .addService(system.service())
-                .addService(new HealthStatusManager().getHealthService())
-                .build()
-                .start();
-        ServiceMain.serve(server, system::close);
+        GpuOsSystem system = GpuOsSystem.start(CpuDevice.Config.defaults(), Optional.of(ServiceMain.home().resolve("gpuos")));
+        ServiceMain.serve(ServiceMain.start(args, system.service()), system::close);
     }
 }
