@@ -31,6 +31,7 @@ import io.keelson.common.grpc.Violations;
 import io.keelson.common.v1.ErrorReason;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.keelson.agentcgroup.core.sandbox.ResourceHint;
 import io.keelson.agentcgroup.core.sandbox.SandboxException;
 import io.keelson.agentcgroup.core.sandbox.SessionRegistry;
 import io.keelson.agentcgroup.core.sandbox.ToolCallResult;
@@ -118,8 +119,7 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
         }
         Runnable call = () -> {
             try {
-                ToolCallResult r = registry.run(request.getSessionId(), request.getCallId(), request.getArgvList(),
-                        request.getMemoryLimitBytes() == 0 ? OptionalLong.empty() : OptionalLong.of(request.getMemoryLimitBytes()),
+                ToolCallResult r = registry.run(request.getSessionId(), request.getCallId(), request.getArgvList(), limit(request),
                         Duration.ofSeconds(request.getTimeoutSeconds()), chunk -> send(out, RunToolCallEvent.newBuilder()
                                 .setOutput(ByteString.copyFrom(chunk)).setBackend(cgroupBackend).build()));
                 send(out, RunToolCallEvent.newBuilder().setEnd(end(r)).setBackend(cgroupBackend).build());
@@ -144,6 +144,24 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
             out.onError(GrpcErrors.of(Status.Code.RESOURCE_EXHAUSTED, ErrorReason.ERROR_REASON_RESOURCE_EXHAUSTED,
                     "too many tool calls running on this host; try again when one ends"));
         }
+    }
+
+    /**
+     * The call's memory limit: the agent's hint when it gave one (memory:high meaning none), else the request's
+     * bytes, else (empty) the session's default.
+     */
+    private static Optional<OptionalLong> hinted(RunToolCallRequest request) {
+        return request.getResourceHint().isBlank() ? Optional.empty()
+                : Optional.of(ResourceHint.memoryLimit(request.getResourceHint(), "resource_hint"));
+    }
+
+    private static SessionRegistry.Limit limit(RunToolCallRequest request) {
+        Optional<OptionalLong> hint = hinted(request);
+        if (hint.isPresent()) {
+            return new SessionRegistry.Limit.Explicit(hint.get());
+        }
+        return request.getMemoryLimitBytes() == 0 ? new SessionRegistry.Limit.SessionDefault()
+                : new SessionRegistry.Limit.Explicit(OptionalLong.of(request.getMemoryLimitBytes()));
     }
 
     private static void send(ServerCallStreamObserver<RunToolCallEvent> out, RunToolCallEvent event) {

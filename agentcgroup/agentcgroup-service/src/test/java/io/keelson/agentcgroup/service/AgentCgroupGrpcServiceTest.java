@@ -168,6 +168,18 @@ class AgentCgroupGrpcServiceTest {
         assertThat(oom.end().getVerdict()).isEqualTo("out_of_memory");
         assertThat(oom.end().getExplanation()).contains("out of memory", "32 MiB");
 
+        Iterator<RunToolCallEvent> hinted = stub.runToolCall(RunToolCallRequest.newBuilder().setSessionId("s1").setCallId("c6")
+                .addAllArgv(List.of("sh", "-c", "a=$(head -c 100000000 /dev/zero | tr '\\000' x); echo ${#a}"))
+                .setResourceHint("memory:48m").setTimeoutSeconds(60).build());
+        ToolCallEnd hintedEnd = null;
+        while (hinted.hasNext()) {
+            RunToolCallEvent e = hinted.next();
+            hintedEnd = e.hasEnd() ? e.getEnd() : hintedEnd;
+        }
+        assertThat(hintedEnd.getVerdict()).isEqualTo("out_of_memory");
+        assertThat(hintedEnd.getExplanation()).contains("limit is 48 MiB");
+        violation(() -> stub.runToolCall(RunToolCallRequest.newBuilder().setSessionId("s1").setCallId("c7").addArgv("sh")
+                .setResourceHint("memory:lots").setTimeoutSeconds(5).build()).hasNext(), "resource_hint", "is not memory:low");
         violation(() -> run("c3", 0, "rm", "-rf", "/"), "argv[0]", "'rm' is not allowed in this session");
         violation(() -> run("c3", 0, "/bin/sh", "-c", "true"), "argv[0]", "not a bare program name");
         violation(() -> run("c3", 1024, "sh", "-c", "true"), "memory_limit_bytes", "at least 16 MiB");

@@ -29,6 +29,15 @@ public final class SessionRegistry {
     public static final long MEMORY_FLOOR = 16L << 20;
     public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
+    /** A tool call's memory limit: the session's default, or one of its own (empty: none). */
+    public sealed interface Limit {
+        record SessionDefault() implements Limit {
+        }
+
+        record Explicit(OptionalLong bytes) implements Limit {
+        }
+    }
+
     /** One open session. */
     public record Session(String id, Priority priority, OptionalLong defaultMemoryLimit, CommandPolicy commands, Path workDir,
                           Cgroup cgroup) {
@@ -79,12 +88,13 @@ public final class SessionRegistry {
     }
 
     /** Runs a tool call of session {@code sessionId}; output goes to {@code output} as it comes. */
-    public ToolCallResult run(String sessionId, String callId, List<String> argv, OptionalLong memoryLimit, Duration timeout,
+    public ToolCallResult run(String sessionId, String callId, List<String> argv, Limit memoryLimit, Duration timeout,
                               Consumer<byte[]> output) {
         Session session = get(sessionId).orElseThrow(() -> new SandboxException(SandboxException.Kind.NOT_FOUND, "session_id",
                 "no open session '" + sessionId + "'"));
         checkId(callId, "call_id");
-        checkLimit(memoryLimit, "memory_limit_bytes");
+        OptionalLong limit = memoryLimit instanceof Limit.Explicit e ? e.bytes() : session.defaultMemoryLimit();
+        checkLimit(limit, "memory_limit_bytes");
         if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
             throw new SandboxException(SandboxException.Kind.INVALID, "timeout_seconds", "must be 1.." + MAX_TIMEOUT.toSeconds());
         }
@@ -98,7 +108,6 @@ public final class SessionRegistry {
             throw new SandboxException(SandboxException.Kind.EXISTS, "call_id", "call '" + callId + "' is already running");
         }
         try {
-            OptionalLong limit = memoryLimit.isPresent() ? memoryLimit : session.defaultMemoryLimit();
             return runner.run(sessionId, callId, resolved, limit, timeout, session.workDir(), output);
         } finally {
             running.remove(key);
