@@ -33,6 +33,11 @@ public final class Policies {
         return limitsOnce("static memory.max = peak", t -> t.spec().peak(), false);
     }
 
+    /** memory.max = {@code bytes} for every tenant (a scripted limit, as the real-kernel replay uses). */
+    public static Policy fixedLimit(long bytes) {
+        return limitsOnce("memory.max = " + bytes / 1_000_000 + " MB", t -> bytes, false);
+    }
+
     /** memory.max at each tenant's average: what sizing for the typical load does. */
     public static Policy staticAtAverage() {
         return limitsOnce("static memory.max = average", t -> t.spec().average(), false);
