@@ -98,7 +98,8 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
                     request.getPriority() == io.keelson.agentcgroup.v1.Priority.PRIORITY_HIGH ? Priority.HIGH : Priority.LOW,
                     request.getDefaultMemoryLimitBytes() == 0 ? OptionalLong.empty() : OptionalLong.of(request.getDefaultMemoryLimitBytes()),
                     Set.copyOf(request.getAllowedCommandsList()));
-            out.onNext(CreateSessionResponse.newBuilder().setSessionId(s.id()).setCgroup(s.cgroup().path()).setBackend(cgroupBackend).build());
+            out.onNext(CreateSessionResponse.newBuilder().setSessionId(s.id()).setCgroup(s.cgroup().path()).setBackend(cgroupBackend)
+                    .setCpuWeight(s.cgroup().cpuWeight().orElse(0)).build());
             out.onCompleted();
         } catch (SandboxException e) {
             out.onError(status(e));

@@ -18,12 +18,44 @@ public final class Cgroup {
     private final Path memory;
     private final boolean memoryV1;
     private final Optional<Path> unified;
+    private final Optional<Path> cpuV1;
+    private final boolean cpuV2;
 
-    Cgroup(String path, Path memory, boolean memoryV1, Optional<Path> unified) {
+    Cgroup(String path, Path memory, boolean memoryV1, Optional<Path> unified, Optional<Path> cpuV1, boolean cpuV2) {
         this.path = path;
         this.memory = memory;
         this.memoryV1 = memoryV1;
         this.unified = unified;
+        this.cpuV1 = cpuV1;
+        this.cpuV2 = cpuV2;
+    }
+
+    /** The group's CPU weight as the kernel holds it (v1 shares converted back), where a cpu controller is present. */
+    public java.util.OptionalInt cpuWeight() {
+        if (cpuV2 && unified.isPresent()) {
+            return java.util.OptionalInt.of((int) CgroupFiles.readLong(unified.get().resolve("cpu.weight")));
+        }
+        return cpuV1.map(c -> java.util.OptionalInt.of((int) (CgroupFiles.readLong(c.resolve("cpu.shares")) * 100 / 1024)))
+                .orElse(java.util.OptionalInt.empty());
+    }
+
+    /**
+     * The group's CPU weight (1..10000, 100 = default): {@code cpu.weight} on cgroup v2, {@code cpu.shares}
+     * (weight × 1024 / 100) on a v1 cpu hierarchy. Returns false where neither is available.
+     */
+    public boolean setCpuWeight(int weight) {
+        if (weight < 1 || weight > 10_000) {
+            throw new IllegalArgumentException("cpu weight must be 1..10000, was " + weight);
+        }
+        if (cpuV2 && unified.isPresent()) {
+            CgroupFiles.write(unified.get().resolve("cpu.weight"), Integer.toString(weight));
+            return true;
+        }
+        if (cpuV1.isPresent()) {
+            CgroupFiles.write(cpuV1.get().resolve("cpu.shares"), Integer.toString(Math.max(2, weight * 1024 / 100)));
+            return true;
+        }
+        return false;
     }
 
     /** The group's path below the Keelson root, e.g. {@code session-a/call-7}. */
@@ -36,6 +68,7 @@ public final class Cgroup {
         List<Path> files = new ArrayList<>();
         files.add(memory.resolve("cgroup.procs"));
         unified.filter(u -> !u.equals(memory)).ifPresent(u -> files.add(u.resolve("cgroup.procs")));
+        cpuV1.ifPresent(c -> files.add(c.resolve("cgroup.procs")));
         return files;
     }
 
@@ -125,6 +158,7 @@ public final class Cgroup {
             CgroupFiles.rmdir(memory);
         }
         unified.filter(u -> !u.equals(memory) && Files.exists(u)).ifPresent(CgroupFiles::rmdir);
+        cpuV1.filter(Files::exists).ifPresent(CgroupFiles::rmdir);
     }
 
     private void waitEmpty() {

@@ -21,7 +21,11 @@ public sealed interface CgroupLayout {
     record V2(Path root, Set<String> controllers) implements CgroupLayout {
     }
 
-    record V1Memory(Path memoryRoot, Optional<Path> unified) implements CgroupLayout {
+    /** @param cpuRoot the v1 {@code cpu} hierarchy, where session weights go ({@code cpu.shares}) */
+    record V1Memory(Path memoryRoot, Optional<Path> unified, Optional<Path> cpuRoot) implements CgroupLayout {
+        public V1Memory(Path memoryRoot, Optional<Path> unified) {
+            this(memoryRoot, unified, Optional.empty());
+        }
     }
 
     record None(String reason) implements CgroupLayout {
@@ -40,6 +44,7 @@ public sealed interface CgroupLayout {
         }
         Optional<Path> unified = Optional.empty();
         Optional<Path> memory = Optional.empty();
+        Optional<Path> cpu = Optional.empty();
         for (String line : lines) {
             int dash = line.indexOf(" - ");
             String[] head = line.substring(0, Math.max(dash, 0)).split(" ");
@@ -52,6 +57,8 @@ public sealed interface CgroupLayout {
                 unified = Optional.of(mountPoint);
             } else if (tail[0].equals("cgroup") && List.of(tail[2].split(",")).contains("memory")) {
                 memory = Optional.of(mountPoint);
+            } else if (tail[0].equals("cgroup") && List.of(tail[2].split(",")).contains("cpu")) {
+                cpu = Optional.of(mountPoint);
             }
         }
         if (unified.isPresent()) {
@@ -61,7 +68,7 @@ public sealed interface CgroupLayout {
             }
         }
         if (memory.isPresent()) {
-            return new V1Memory(memory.get(), unified);
+            return new V1Memory(memory.get(), unified, cpu);
         }
         return new None(unified.isPresent() ? "cgroup2 at " + unified.get() + " has no memory controller and no v1 memory hierarchy is mounted"
                 : "no cgroup2 and no v1 memory hierarchy is mounted");

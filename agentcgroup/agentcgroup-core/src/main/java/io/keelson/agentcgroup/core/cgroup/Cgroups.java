@@ -20,22 +20,29 @@ public final class Cgroups {
     private final Path memoryRoot;
     private final boolean memoryV1;
     private final Optional<Path> unifiedRoot;
+    private final Optional<Path> cpuV1Root;
+    private final boolean cpuV2;
 
-    private Cgroups(String backend, Path memoryRoot, boolean memoryV1, Optional<Path> unifiedRoot) {
+    private Cgroups(String backend, Path memoryRoot, boolean memoryV1, Optional<Path> unifiedRoot, Optional<Path> cpuV1Root,
+                    boolean cpuV2) {
         this.backend = backend;
         this.memoryRoot = memoryRoot;
         this.memoryV1 = memoryV1;
         this.unifiedRoot = unifiedRoot;
+        this.cpuV1Root = cpuV1Root;
+        this.cpuV2 = cpuV2;
     }
 
     /** The tree for {@code layout}, under a directory called {@code root}; empty when the layout has no memory controller. */
     public static Optional<Cgroups> of(CgroupLayout layout, String root) {
         if (layout instanceof CgroupLayout.V2 v2) {
-            return Optional.of(new Cgroups("cgroup v2", v2.root().resolve(root), false, Optional.of(v2.root().resolve(root))));
+            return Optional.of(new Cgroups("cgroup v2", v2.root().resolve(root), false, Optional.of(v2.root().resolve(root)),
+                    Optional.empty(), v2.controllers().contains("cpu")));
         }
         if (layout instanceof CgroupLayout.V1Memory v1) {
             return Optional.of(new Cgroups(v1.unified().isPresent() ? "cgroup v1 memory + cgroup2 freeze/kill" : "cgroup v1 memory",
-                    v1.memoryRoot().resolve(root), true, v1.unified().map(u -> u.resolve(root))));
+                    v1.memoryRoot().resolve(root), true, v1.unified().map(u -> u.resolve(root)), v1.cpuRoot().map(c -> c.resolve(root)),
+                    false));
         }
         return Optional.empty();
     }
@@ -55,6 +62,9 @@ public final class Cgroups {
             if (unifiedRoot.isPresent() && !unifiedRoot.get().equals(memoryRoot)) {
                 Files.createDirectories(unifiedRoot.get().resolve(path));
             }
+            if (cpuV1Root.isPresent()) {
+                Files.createDirectories(cpuV1Root.get().resolve(path));
+            }
         } catch (IOException e) {
             throw new CgroupException("cannot create cgroup " + path + " under " + memoryRoot + ": " + e.getMessage(), e);
         }
@@ -62,7 +72,8 @@ public final class Cgroups {
     }
 
     private Cgroup group(String path) {
-        return new Cgroup(path, memoryRoot.resolve(path), memoryV1, unifiedRoot.map(u -> u.resolve(path)));
+        return new Cgroup(path, memoryRoot.resolve(path), memoryV1, unifiedRoot.map(u -> u.resolve(path)),
+                cpuV1Root.map(c -> c.resolve(path)), cpuV2);
     }
 
     /** Removes every group and then the root itself (uninstalling; leaves nothing behind in the hierarchies). */
@@ -70,6 +81,7 @@ public final class Cgroups {
         leftovers().forEach(Cgroup::remove);
         CgroupFiles.rmdir(memoryRoot);
         unifiedRoot.filter(u -> !u.equals(memoryRoot)).ifPresent(CgroupFiles::rmdir);
+        cpuV1Root.ifPresent(CgroupFiles::rmdir);
     }
 
     /** Every group left under the root (deepest first), e.g. by a service killed mid-call. */

@@ -26,7 +26,8 @@ class CgroupLayoutTest {
                 35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory
                 41 31 0:38 / %s rw,relatime - cgroup2 cgroup2 rw
                 """.formatted(unified));
-        assertThat(CgroupLayout.probe(mountinfo)).isEqualTo(new CgroupLayout.V1Memory(Path.of("/sys/fs/cgroup/memory"), Optional.of(unified)));
+        assertThat(CgroupLayout.probe(mountinfo)).isEqualTo(new CgroupLayout.V1Memory(Path.of("/sys/fs/cgroup/memory"), Optional.of(unified),
+                Optional.of(Path.of("/sys/fs/cgroup/cpu"))));
         assertThat(Cgroups.of(CgroupLayout.probe(mountinfo), "k")).hasValueSatisfying(c ->
                 assertThat(c.backend()).isEqualTo("cgroup v1 memory + cgroup2 freeze/kill"));
     }

@@ -66,6 +66,18 @@ class ToolCallRunnerKernelTest {
     }
 
     @Test
+    void sessionsCarryACpuWeightWhereTheHostHasACpuController() throws Exception {
+        Cgroup session = runner.openSession("w");
+        boolean applied = session.setCpuWeight(150);
+        if (!applied) {
+            abort("no cpu controller for session weights on this host");
+        }
+        ToolCallResult r = runner.run("w", "1", List.of("sh", "-c", "cat /proc/self/cgroup"), OptionalLong.empty(), Duration.ofSeconds(30), TMP);
+        assertThat(r.output()).containsPattern("cpu[^\\n]*:/keelson-test-[^/]+/session-w/call-1");
+        assertThat(session.cpuWeight()).hasValue(150);
+    }
+
+    @Test
     void aCallOverItsMemoryLimitIsKilledAndToldWhyInPlainWords() {
         runner.openSession("s2");
         long limit = 32L << 20;
