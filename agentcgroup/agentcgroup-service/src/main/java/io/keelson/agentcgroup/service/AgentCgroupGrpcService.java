@@ -35,6 +35,9 @@ import io.keelson.agentcgroup.core.sandbox.ResourceHint;
 import io.keelson.agentcgroup.core.sandbox.SandboxException;
 import io.keelson.agentcgroup.core.sandbox.SessionRegistry;
 import io.keelson.agentcgroup.core.sandbox.ToolCallResult;
+import io.keelson.agentcgroup.v1.CallRecord;
+import io.keelson.agentcgroup.v1.GetSessionUsageRequest;
+import io.keelson.agentcgroup.v1.GetSessionUsageResponse;
 import io.keelson.agentcgroup.v1.CloseSessionRequest;
 import io.keelson.agentcgroup.v1.CloseSessionResponse;
 import io.keelson.agentcgroup.v1.CreateSessionRequest;
@@ -179,6 +182,26 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
         return ToolCallEnd.newBuilder().setExitCode(r.exitCode()).setPeakBytes(r.peakBytes().orElse(0)).setOomKills(r.oomKills())
                 .setWallSeconds(r.wall().toNanos() / 1e9).setCpuSeconds(r.cpu().map(c -> c.toNanos() / 1e9).orElse(-1.0))
                 .setVerdict(verdict).setExplanation(r.verdict().explain()).build();
+    }
+
+    @Override
+    public void getSessionUsage(GetSessionUsageRequest request, StreamObserver<GetSessionUsageResponse> out) {
+        try {
+            SessionRegistry.Usage u = registry().usage(request.getSessionId());
+            GetSessionUsageResponse.Builder b = GetSessionUsageResponse.newBuilder().setSessionId(u.session().id())
+                    .setPriority(u.session().priority() == Priority.HIGH ? io.keelson.agentcgroup.v1.Priority.PRIORITY_HIGH
+                            : io.keelson.agentcgroup.v1.Priority.PRIORITY_LOW)
+                    .setMemoryBytes(u.memoryBytes()).setPeakMemoryBytes(u.peakMemoryBytes())
+                    .setCpuSeconds(u.cpu().map(c -> c.toNanos() / 1e9).orElse(-1.0)).setCallsFinished(u.finished())
+                    .setCallsRunning(u.running()).setOomKills(u.oomKills()).setBackend(cgroupBackend);
+            u.recent().forEach(c -> b.addRecentCalls(CallRecord.newBuilder().setCallId(c.callId()).setProgram(c.program()).setEnd(end(c.result()))));
+            out.onNext(b.build());
+            out.onCompleted();
+        } catch (SandboxException e) {
+            out.onError(status(e));
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+        }
     }
 
     @Override

@@ -181,6 +181,13 @@ class AgentCgroupGrpcServiceTest {
         assertThat(hintedEnd.getExplanation()).contains("limit is 48 MiB");
         violation(() -> stub.runToolCall(RunToolCallRequest.newBuilder().setSessionId("s1").setCallId("c7").addArgv("sh")
                 .setResourceHint("memory:lots").setTimeoutSeconds(5).build()).hasNext(), "resource_hint", "is not memory:low");
+        var usage = stub.getSessionUsage(io.keelson.agentcgroup.v1.GetSessionUsageRequest.newBuilder().setSessionId("s1").build());
+        assertThat(usage.getCallsFinished()).isEqualTo(3);
+        assertThat(usage.getCallsRunning()).isZero();
+        assertThat(usage.getOomKills()).isGreaterThanOrEqualTo(2);
+        assertThat(usage.getPeakMemoryBytes()).isGreaterThanOrEqualTo(32L << 20);
+        assertThat(usage.getRecentCallsList()).extracting(c -> c.getCallId()).containsExactly("c1", "c2", "c6");
+        assertThat(usage.getRecentCalls(0).getEnd().getExitCode()).isEqualTo(4);
         violation(() -> run("c3", 0, "rm", "-rf", "/"), "argv[0]", "'rm' is not allowed in this session");
         violation(() -> run("c3", 0, "/bin/sh", "-c", "true"), "argv[0]", "not a bare program name");
         violation(() -> run("c3", 1024, "sh", "-c", "true"), "memory_limit_bytes", "at least 16 MiB");

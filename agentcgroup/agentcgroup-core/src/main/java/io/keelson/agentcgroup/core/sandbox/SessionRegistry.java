@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +44,21 @@ public final class SessionRegistry {
         }
     }
 
-    /** One open session. */
+    /** One open session; {@code history} keeps its finished calls (the last {@link #HISTORY}). */
     public record Session(String id, Priority priority, OptionalLong defaultMemoryLimit, CommandPolicy commands, Path workDir,
-                          Cgroup cgroup) {
+                          Cgroup cgroup, Deque<FinishedCall> history) {
     }
+
+    /** A finished tool call as the session remembers it. */
+    public record FinishedCall(String callId, String program, ToolCallResult result) {
+    }
+
+    /** What a session has used so far. */
+    public record Usage(Session session, long memoryBytes, long peakMemoryBytes, Optional<Duration> cpu, int finished, int running,
+                        long oomKills, List<FinishedCall> recent) {
+    }
+
+    static final int HISTORY = 100;
 
     private final ToolCallRunner runner;
     private final Path sessionsDir;
@@ -81,7 +94,8 @@ public final class SessionRegistry {
         }
         Cgroup group = runner.openSession(id);
         group.setCpuWeight(priority == Priority.HIGH ? HIGH_CPU_WEIGHT : LOW_CPU_WEIGHT);
-        Session session = new Session(id, priority, defaultMemoryLimit, new CommandPolicy(allowed, searchPath), workDir, group);
+        Session session = new Session(id, priority, defaultMemoryLimit, new CommandPolicy(allowed, searchPath), workDir, group,
+                new ArrayDeque<>());
         if (sessions.putIfAbsent(id, session) != null) {
             throw new SandboxException(SandboxException.Kind.EXISTS, "session_id", "session '" + id + "' is already open");
         }
@@ -113,15 +127,59 @@ public final class SessionRegistry {
             throw new SandboxException(SandboxException.Kind.EXISTS, "call_id", "call '" + callId + "' is already running");
         }
         try {
-            return runner.run(sessionId, callId, resolved, limit, timeout, session.workDir(), output);
+            ToolCallResult result = runner.run(sessionId, callId, resolved, limit, timeout, session.workDir(), output);
+            synchronized (session.history()) {
+                session.history().addLast(new FinishedCall(callId, argv.get(0), result));
+                while (session.history().size() > HISTORY) {
+                    session.history().removeFirst();
+                }
+                counters(session).record(result);
+            }
+            return result;
         } finally {
             running.remove(key);
+        }
+    }
+
+    private final Map<String, Counters> counters = new ConcurrentHashMap<>();
+
+    /** Totals over all of a session's calls (its history only keeps the last ones). */
+    private static final class Counters {
+        long peak;
+        Duration cpu = Duration.ZERO;
+        boolean cpuKnown = true;
+        int finished;
+        long oomKills;
+
+        void record(ToolCallResult r) {
+            peak = Math.max(peak, r.peakBytes().orElse(0));
+            cpuKnown &= r.cpu().isPresent();
+            cpu = cpu.plus(r.cpu().orElse(Duration.ZERO));
+            finished++;
+            oomKills += r.oomKills();
+        }
+    }
+
+    private Counters counters(Session session) {
+        return counters.computeIfAbsent(session.id(), k -> new Counters());
+    }
+
+    public Usage usage(String sessionId) {
+        Session session = get(sessionId).orElseThrow(() -> new SandboxException(SandboxException.Kind.NOT_FOUND, "session_id",
+                "no open session '" + sessionId + "'"));
+        String prefix = sessionId + "/";
+        int runningNow = (int) running.stream().filter(k -> k.startsWith(prefix)).count();
+        synchronized (session.history()) {
+            Counters c = counters(session);
+            return new Usage(session, session.cgroup().memoryCurrent(), c.peak, c.cpuKnown ? Optional.of(c.cpu) : Optional.empty(),
+                    c.finished, runningNow, c.oomKills, List.copyOf(session.history()));
         }
     }
 
     /** Kills what is left in the session's group and removes it and its working directory. */
     public void close(String sessionId) {
         Session session = sessions.remove(sessionId);
+        counters.remove(sessionId);
         if (session == null) {
             throw new SandboxException(SandboxException.Kind.NOT_FOUND, "session_id", "no open session '" + sessionId + "'");
         }
