@@ -139,13 +139,39 @@ public final class Cgroup {
         return pids;
     }
 
-    /** SIGKILLs every process in the group: {@code cgroup.kill} where the kernel has it, else each pid. */
+    /** Pids in the group and every group below it. */
+    public List<Long> allPids() {
+        List<Long> all = new ArrayList<>();
+        try (java.util.stream.Stream<Path> dirs = Files.walk(memory)) {
+            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                for (String line : CgroupFiles.read(dir.resolve("cgroup.procs")).split("\n")) {
+                    if (!line.isBlank()) {
+                        all.add(Long.parseLong(line.trim()));
+                    }
+                }
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new CgroupException("cannot list " + memory + ": " + e.getMessage(), e);
+        }
+        return all;
+    }
+
+    /** Whether any process runs in the group or below it. */
+    public boolean populated() {
+        Optional<Path> events = unified.map(u -> u.resolve("cgroup.events")).filter(Files::exists);
+        if (events.isPresent()) {
+            return CgroupFiles.keyed(events.get(), "populated").orElse(0) > 0;
+        }
+        return !allPids().isEmpty();
+    }
+
+    /** SIGKILLs every process in the group and below: {@code cgroup.kill} where the kernel has it, else each pid. */
     public void kill() {
         Optional<Path> killFile = unified.map(u -> u.resolve("cgroup.kill")).filter(Files::exists);
         if (killFile.isPresent()) {
             CgroupFiles.write(killFile.get(), "1");
         }
-        for (long pid : pids()) { // v1, or a process that slipped in between
+        for (long pid : allPids()) { // v1, or a process that slipped in between
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
     }

@@ -46,7 +46,7 @@ public final class SessionRegistry {
 
     /** One open session; {@code history} keeps its finished calls (the last {@link #HISTORY}). */
     public record Session(String id, Priority priority, OptionalLong defaultMemoryLimit, CommandPolicy commands, Path workDir,
-                          Cgroup cgroup, Deque<FinishedCall> history) {
+                          Cgroup cgroup, Deque<FinishedCall> history, long openedSequence) {
     }
 
     /** A finished tool call as the session remembers it. */
@@ -66,6 +66,7 @@ public final class SessionRegistry {
     private final List<Path> searchPath;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
 
     public SessionRegistry(ToolCallRunner runner, Path sessionsDir, Set<String> operatorAllowed, List<Path> searchPath) {
         this.runner = runner;
@@ -95,11 +96,16 @@ public final class SessionRegistry {
         Cgroup group = runner.openSession(id);
         group.setCpuWeight(priority == Priority.HIGH ? HIGH_CPU_WEIGHT : LOW_CPU_WEIGHT);
         Session session = new Session(id, priority, defaultMemoryLimit, new CommandPolicy(allowed, searchPath), workDir, group,
-                new ArrayDeque<>());
+                new ArrayDeque<>(), opened.incrementAndGet());
         if (sessions.putIfAbsent(id, session) != null) {
             throw new SandboxException(SandboxException.Kind.EXISTS, "session_id", "session '" + id + "' is already open");
         }
         return session;
+    }
+
+    /** The open sessions, oldest first. */
+    public List<Session> sessions() {
+        return sessions.values().stream().sorted(Comparator.comparingLong(Session::openedSequence)).toList();
     }
 
     public Optional<Session> get(String id) {
