@@ -36,6 +36,11 @@ import io.keelson.agentcgroup.core.sandbox.SandboxException;
 import io.keelson.agentcgroup.core.sandbox.SessionRegistry;
 import io.keelson.agentcgroup.core.sandbox.ToolCallResult;
 import io.keelson.agentcgroup.v1.CallRecord;
+import io.keelson.agentcgroup.v1.EventKind;
+import io.keelson.agentcgroup.v1.SessionEvent;
+import io.keelson.agentcgroup.v1.SetPolicyRequest;
+import io.keelson.agentcgroup.v1.SetPolicyResponse;
+import io.keelson.agentcgroup.v1.StreamEventsRequest;
 import io.keelson.agentcgroup.v1.GetSessionUsageRequest;
 import io.keelson.agentcgroup.v1.GetSessionUsageResponse;
 import io.keelson.agentcgroup.v1.CloseSessionRequest;
@@ -74,16 +79,64 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
     private final Backend cgroupBackend;
     private final String unsupported;
     private final Executor calls;
+    private final EventHub events;
+    private final Optional<LivePolicy> policy;
 
     /**
      * @param sessions    absent where this host has no usable cgroup memory controller ({@code unsupported} says why)
      * @param calls       runs tool calls off the transport's threads; refuses work beyond its bound
      */
-    public AgentCgroupGrpcService(Optional<SessionRegistry> sessions, Backend cgroupBackend, String unsupported, Executor calls) {
+    AgentCgroupGrpcService(Optional<SessionRegistry> sessions, Backend cgroupBackend, String unsupported, Executor calls,
+                           EventHub events, Optional<LivePolicy> policy) {
         this.sessions = sessions;
         this.cgroupBackend = cgroupBackend;
         this.unsupported = unsupported;
         this.calls = calls;
+        this.events = events;
+        this.policy = policy;
+    }
+
+    private void publish(String sessionId, EventKind kind, String callId, String detail) {
+        events.publish(SessionEvent.newBuilder().setAtEpoch(System.currentTimeMillis() / 1e3).setSessionId(sessionId).setKind(kind)
+                .setCallId(callId).setDetail(detail).setBackend(cgroupBackend).build());
+    }
+
+    @Override
+    public void setPolicy(SetPolicyRequest request, StreamObserver<SetPolicyResponse> out) {
+        try {
+            LivePolicy live = policy.orElseThrow(() -> GrpcErrors.of(Status.Code.FAILED_PRECONDITION,
+                    ErrorReason.ERROR_REASON_BACKEND_UNSUPPORTED, "a live policy needs cgroups: " + unsupported));
+            if (!LivePolicy.LIVE.contains(request.getPolicy())) {
+                boolean simulated = Policies.all().stream().anyMatch(p -> p.name().startsWith(request.getPolicy()));
+                throw simulated
+                        ? GrpcErrors.of(Status.Code.UNIMPLEMENTED, ErrorReason.ERROR_REASON_BACKEND_UNSUPPORTED, "policy: '"
+                        + request.getPolicy() + "' runs in Simulate only so far; live policies: " + LivePolicy.LIVE)
+                        : GrpcErrors.invalidArgument(List.of(GrpcErrors.violation("policy", "one of " + LivePolicy.LIVE.stream().sorted().toList()
+                        + ", was '" + request.getPolicy() + "'")));
+            }
+            if (request.getMemoryBudgetBytes() != 0 && request.getMemoryBudgetBytes() < LivePolicy.MIN_BUDGET) {
+                throw GrpcErrors.invalidArgument(List.of(GrpcErrors.violation("memory_budget_bytes", "at least "
+                        + (LivePolicy.MIN_BUDGET >> 20) + " MiB, was " + request.getMemoryBudgetBytes())));
+            }
+            live.set(request.getPolicy(), request.getMemoryBudgetBytes() == 0 ? live.budget() : request.getMemoryBudgetBytes());
+            out.onNext(SetPolicyResponse.newBuilder().setPolicy(live.policy()).setMemoryBudgetBytes(live.budget()).setBackend(cgroupBackend).build());
+            out.onCompleted();
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+        }
+    }
+
+    @Override
+    public void streamEvents(StreamEventsRequest request, StreamObserver<SessionEvent> responses) {
+        ServerCallStreamObserver<SessionEvent> out = (ServerCallStreamObserver<SessionEvent>) responses;
+        Runnable unsubscribe = events.subscribe(request.getSessionId(), e -> {
+            synchronized (out) {
+                if (!out.isCancelled()) {
+                    out.onNext(e);
+                }
+            }
+        });
+        out.setOnCancelHandler(unsubscribe);
     }
 
     private SessionRegistry registry() {
@@ -103,6 +156,7 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
                     Set.copyOf(request.getAllowedCommandsList()));
             out.onNext(CreateSessionResponse.newBuilder().setSessionId(s.id()).setCgroup(s.cgroup().path()).setBackend(cgroupBackend)
                     .setCpuWeight(s.cgroup().cpuWeight().orElse(0)).build());
+            publish(s.id(), EventKind.EVENT_KIND_SESSION_OPENED, "", s.priority().name().toLowerCase(java.util.Locale.ROOT) + " priority");
             out.onCompleted();
         } catch (SandboxException e) {
             out.onError(status(e));
@@ -123,10 +177,13 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
         }
         Runnable call = () -> {
             try {
+                publish(request.getSessionId(), EventKind.EVENT_KIND_CALL_STARTED, request.getCallId(),
+                        request.getArgvCount() == 0 ? "" : request.getArgv(0));
                 ToolCallResult r = registry.run(request.getSessionId(), request.getCallId(), request.getArgvList(), limit(request),
                         Duration.ofSeconds(request.getTimeoutSeconds()), chunk -> send(out, RunToolCallEvent.newBuilder()
                                 .setOutput(ByteString.copyFrom(chunk)).setBackend(cgroupBackend).build()));
                 send(out, RunToolCallEvent.newBuilder().setEnd(end(r)).setBackend(cgroupBackend).build());
+                publish(request.getSessionId(), EventKind.EVENT_KIND_CALL_ENDED, request.getCallId(), r.verdict().explain());
                 synchronized (out) {
                     if (!out.isCancelled()) {
                         out.onCompleted();
@@ -208,6 +265,7 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
     public void closeSession(CloseSessionRequest request, StreamObserver<CloseSessionResponse> out) {
         try {
             registry().close(request.getSessionId());
+            publish(request.getSessionId(), EventKind.EVENT_KIND_SESSION_CLOSED, "", "closed");
             out.onNext(CloseSessionResponse.newBuilder().setBackend(cgroupBackend).build());
             out.onCompleted();
         } catch (SandboxException e) {

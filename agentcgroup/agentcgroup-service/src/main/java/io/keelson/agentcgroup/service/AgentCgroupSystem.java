@@ -20,6 +20,8 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -45,16 +47,33 @@ public final class AgentCgroupSystem implements AutoCloseable {
     private final AgentCgroupGrpcService service;
     private final Optional<SessionRegistry> sessions;
     private final Optional<Cgroups> cgroups;
+    private final EventHub events = new EventHub();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "agentcgroup-policy");
+        t.setDaemon(true);
+        return t;
+    });
 
     private AgentCgroupSystem(Optional<SessionRegistry> sessions, Optional<Cgroups> cgroups, Backend backend, String unsupported) {
         this.sessions = sessions;
         this.cgroups = cgroups;
+        Optional<LivePolicy> policy = sessions.map(s -> new LivePolicy(s, defaultBudget(), action -> events.publish(
+                io.keelson.agentcgroup.v1.SessionEvent.newBuilder().setAtEpoch(System.currentTimeMillis() / 1e3)
+                        .setSessionId(action.session()).setKind(kind(action.kind())).setDetail(action.reason())
+                        .setReactionMicros(action.reactionNanos() / 1_000).setBackend(backend).build())));
+        policy.ifPresent(p -> ticker.scheduleAtFixedRate(() -> {
+            try {
+                p.tick();
+            } catch (RuntimeException e) {
+                LOG.warning("agentcgroup policy tick: " + e.getMessage());
+            }
+        }, 100, 100, TimeUnit.MILLISECONDS));
         this.calls = new ThreadPoolExecutor(0, MAX_RUNNING_CALLS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "agentcgroup-call");
             t.setDaemon(true);
             return t;
         });
-        this.service = new AgentCgroupGrpcService(sessions, backend, unsupported, calls);
+        this.service = new AgentCgroupGrpcService(sessions, backend, unsupported, calls, events, policy);
     }
 
     public static AgentCgroupSystem start(Path stateDirectory, Set<String> allowedCommands) {
@@ -84,6 +103,28 @@ public final class AgentCgroupSystem implements AutoCloseable {
                 CommandPolicy.DEFAULT_SEARCH_PATH)), cgroups, backend, "");
     }
 
+    private static io.keelson.agentcgroup.v1.EventKind kind(io.keelson.agentcgroup.core.live.PressureGuard.Action.Kind kind) {
+        return switch (kind) {
+            case FREEZE -> io.keelson.agentcgroup.v1.EventKind.EVENT_KIND_FROZEN;
+            case THAW -> io.keelson.agentcgroup.v1.EventKind.EVENT_KIND_THAWED;
+            case KILL -> io.keelson.agentcgroup.v1.EventKind.EVENT_KIND_KILLED;
+        };
+    }
+
+    /** 90 % of the memory the host has available now (MemAvailable), else 8 GiB. */
+    static long defaultBudget() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemAvailable:")) {
+                    return (long) (Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024 * 0.9);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // fall through to the default
+        }
+        return 8L << 30;
+    }
+
     /** The name of the cgroup tree an instance with this state directory owns. */
     static String rootName(Path stateDirectory) {
         return "keelson-" + digest(stateDirectory.toAbsolutePath().toString());
@@ -96,6 +137,7 @@ public final class AgentCgroupSystem implements AutoCloseable {
     /** Ends every session and removes the cgroup tree: a graceful stop leaves no group and no process behind. */
     @Override
     public void close() {
+        ticker.shutdownNow();
         calls.shutdownNow();
         try {
             sessions.ifPresent(SessionRegistry::closeAll);

@@ -145,6 +145,22 @@ class AgentCgroupGrpcServiceTest {
 
     @Test
     void toolCallsRunInTheirOwnGroupsAndEveryBadRequestIsNamed() {
+        List<io.keelson.agentcgroup.v1.SessionEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AgentCgroupServiceGrpc.newStub(service.channel()).streamEvents(io.keelson.agentcgroup.v1.StreamEventsRequest.newBuilder()
+                .setSessionId("s1").build(), new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(io.keelson.agentcgroup.v1.SessionEvent e) {
+                        events.add(e);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
         CreateSessionRequest create = CreateSessionRequest.newBuilder().setSessionId("s1").setPriority(Priority.PRIORITY_HIGH)
                 .addAllAllowedCommands(List.of("sh", "echo")).build();
         StatusRuntimeException refused = null;
@@ -181,6 +197,22 @@ class AgentCgroupGrpcServiceTest {
         assertThat(hintedEnd.getExplanation()).contains("limit is 48 MiB");
         violation(() -> stub.runToolCall(RunToolCallRequest.newBuilder().setSessionId("s1").setCallId("c7").addArgv("sh")
                 .setResourceHint("memory:lots").setTimeoutSeconds(5).build()).hasNext(), "resource_hint", "is not memory:low");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(events).extracting(e -> e.getKind() + " " + e.getCallId()).containsSubsequence(
+                        "EVENT_KIND_SESSION_OPENED ", "EVENT_KIND_CALL_STARTED c1", "EVENT_KIND_CALL_ENDED c1", "EVENT_KIND_CALL_STARTED c2",
+                        "EVENT_KIND_CALL_ENDED c2"));
+        assertThat(events).filteredOn(e -> e.getCallId().equals("c2") && e.getKind() == io.keelson.agentcgroup.v1.EventKind.EVENT_KIND_CALL_ENDED)
+                .singleElement().satisfies(e -> assertThat(e.getDetail()).contains("out of memory"));
+
+        assertThat(stub.setPolicy(io.keelson.agentcgroup.v1.SetPolicyRequest.newBuilder().setPolicy("none").build()).getPolicy()).isEqualTo("none");
+        assertThat(stub.setPolicy(io.keelson.agentcgroup.v1.SetPolicyRequest.newBuilder().setPolicy("agentcgroup")
+                .setMemoryBudgetBytes(2L << 30).build()).getMemoryBudgetBytes()).isEqualTo(2L << 30);
+        assertThatThrownBy(() -> stub.setPolicy(io.keelson.agentcgroup.v1.SetPolicyRequest.newBuilder().setPolicy("senpai").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+        violation(() -> stub.setPolicy(io.keelson.agentcgroup.v1.SetPolicyRequest.newBuilder().setPolicy("bogus").build()), "policy", "one of");
+        violation(() -> stub.setPolicy(io.keelson.agentcgroup.v1.SetPolicyRequest.newBuilder().setPolicy("none").setMemoryBudgetBytes(1).build()),
+                "memory_budget_bytes", "at least 64 MiB");
+
         var usage = stub.getSessionUsage(io.keelson.agentcgroup.v1.GetSessionUsageRequest.newBuilder().setSessionId("s1").build());
         assertThat(usage.getCallsFinished()).isEqualTo(3);
         assertThat(usage.getCallsRunning()).isZero();
