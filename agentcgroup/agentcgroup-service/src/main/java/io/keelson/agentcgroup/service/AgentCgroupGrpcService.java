@@ -103,7 +103,7 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
 
     @Override
     public void setPolicy(SetPolicyRequest request, StreamObserver<SetPolicyResponse> out) {
-        try {
+        unary(out, () -> {
             LivePolicy live = policy.orElseThrow(() -> GrpcErrors.of(Status.Code.FAILED_PRECONDITION,
                     ErrorReason.ERROR_REASON_BACKEND_UNSUPPORTED, "a live policy needs cgroups: " + unsupported));
             if (!LivePolicy.LIVE.contains(request.getPolicy())) {
@@ -119,11 +119,8 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
                         + (LivePolicy.MIN_BUDGET >> 20) + " MiB, was " + request.getMemoryBudgetBytes())));
             }
             live.set(request.getPolicy(), request.getMemoryBudgetBytes() == 0 ? live.budget() : request.getMemoryBudgetBytes());
-            out.onNext(SetPolicyResponse.newBuilder().setPolicy(live.policy()).setMemoryBudgetBytes(live.budget()).setBackend(cgroupBackend).build());
-            out.onCompleted();
-        } catch (StatusRuntimeException e) {
-            out.onError(e);
-        }
+            return SetPolicyResponse.newBuilder().setPolicy(live.policy()).setMemoryBudgetBytes(live.budget()).setBackend(cgroupBackend).build();
+        });
     }
 
     @Override
@@ -146,7 +143,7 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
 
     @Override
     public void createSession(CreateSessionRequest request, StreamObserver<CreateSessionResponse> out) {
-        try {
+        unary(out, () -> {
             if (request.getPriority() == io.keelson.agentcgroup.v1.Priority.PRIORITY_UNSPECIFIED) {
                 throw new SandboxException(SandboxException.Kind.INVALID, "priority", "PRIORITY_HIGH or PRIORITY_LOW");
             }
@@ -154,15 +151,26 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
                     request.getPriority() == io.keelson.agentcgroup.v1.Priority.PRIORITY_HIGH ? Priority.HIGH : Priority.LOW,
                     request.getDefaultMemoryLimitBytes() == 0 ? OptionalLong.empty() : OptionalLong.of(request.getDefaultMemoryLimitBytes()),
                     Set.copyOf(request.getAllowedCommandsList()));
-            out.onNext(CreateSessionResponse.newBuilder().setSessionId(s.id()).setCgroup(s.cgroup().path()).setBackend(cgroupBackend)
-                    .setCpuWeight(s.cgroup().cpuWeight().orElse(0)).build());
             publish(s.id(), EventKind.EVENT_KIND_SESSION_OPENED, "", s.priority().name().toLowerCase(java.util.Locale.ROOT) + " priority");
-            out.onCompleted();
+            return CreateSessionResponse.newBuilder().setSessionId(s.id()).setCgroup(s.cgroup().path()).setBackend(cgroupBackend)
+                    .setCpuWeight(s.cgroup().cpuWeight().orElse(0)).build();
+        });
+    }
+
+    /** Runs a unary handler: its value is the reply; a refusal becomes the matching status. */
+    private static <T> void unary(StreamObserver<T> out, java.util.function.Supplier<T> handler) {
+        T response;
+        try {
+            response = handler.get();
         } catch (SandboxException e) {
             out.onError(status(e));
+            return;
         } catch (StatusRuntimeException e) {
             out.onError(e);
+            return;
         }
+        out.onNext(response);
+        out.onCompleted();
     }
 
     @Override
@@ -243,7 +251,7 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
 
     @Override
     public void getSessionUsage(GetSessionUsageRequest request, StreamObserver<GetSessionUsageResponse> out) {
-        try {
+        unary(out, () -> {
             SessionRegistry.Usage u = registry().usage(request.getSessionId());
             GetSessionUsageResponse.Builder b = GetSessionUsageResponse.newBuilder().setSessionId(u.session().id())
                     .setPriority(u.session().priority() == Priority.HIGH ? io.keelson.agentcgroup.v1.Priority.PRIORITY_HIGH
@@ -252,27 +260,17 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
                     .setCpuSeconds(u.cpu().map(c -> c.toNanos() / 1e9).orElse(-1.0)).setCallsFinished(u.finished())
                     .setCallsRunning(u.running()).setOomKills(u.oomKills()).setBackend(cgroupBackend);
             u.recent().forEach(c -> b.addRecentCalls(CallRecord.newBuilder().setCallId(c.callId()).setProgram(c.program()).setEnd(end(c.result()))));
-            out.onNext(b.build());
-            out.onCompleted();
-        } catch (SandboxException e) {
-            out.onError(status(e));
-        } catch (StatusRuntimeException e) {
-            out.onError(e);
-        }
+            return b.build();
+        });
     }
 
     @Override
     public void closeSession(CloseSessionRequest request, StreamObserver<CloseSessionResponse> out) {
-        try {
+        unary(out, () -> {
             registry().close(request.getSessionId());
             publish(request.getSessionId(), EventKind.EVENT_KIND_SESSION_CLOSED, "", "closed");
-            out.onNext(CloseSessionResponse.newBuilder().setBackend(cgroupBackend).build());
-            out.onCompleted();
-        } catch (SandboxException e) {
-            out.onError(status(e));
-        } catch (StatusRuntimeException e) {
-            out.onError(e);
-        }
+            return CloseSessionResponse.newBuilder().setBackend(cgroupBackend).build();
+        });
     }
 
     private static StatusRuntimeException status(SandboxException e) {

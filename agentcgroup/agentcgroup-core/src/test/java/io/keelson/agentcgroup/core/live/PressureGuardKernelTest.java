@@ -1,8 +1,7 @@
 package io.keelson.agentcgroup.core.live;
 
-import io.keelson.agentcgroup.core.cgroup.CgroupException;
-import io.keelson.agentcgroup.core.cgroup.CgroupLayout;
 import io.keelson.agentcgroup.core.cgroup.Cgroups;
+import io.keelson.agentcgroup.core.testing.TestCgroups;
 import io.keelson.agentcgroup.core.sandbox.CommandPolicy;
 import io.keelson.agentcgroup.core.sandbox.SessionRegistry;
 import io.keelson.agentcgroup.core.sandbox.ToolCallResult;
@@ -16,10 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -27,7 +24,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
  * The live policy on real cgroups: a high-priority call bursts into a small budget while a low-priority call runs;
@@ -44,21 +40,7 @@ class PressureGuardKernelTest {
 
     @BeforeEach
     void setUp() {
-        CgroupLayout layout = CgroupLayout.probe();
-        Optional<Cgroups> found = Cgroups.of(layout, "keelson-guard-" + UUID.randomUUID().toString().substring(0, 8));
-        if (found.isEmpty()) {
-            abort("no cgroup memory controller on this host: " + ((CgroupLayout.None) layout).reason());
-        }
-        cgroups = found.get();
-        try {
-            if (!cgroups.create("probe").canFreeze()) {
-                abort("cgroup.freeze is not available here");
-            }
-        } catch (CgroupException e) {
-            abort("the cgroup tree is not writable here (" + e.getMessage() + "); run as root");
-        } finally {
-            cgroups.leftovers().forEach(io.keelson.agentcgroup.core.cgroup.Cgroup::remove);
-        }
+        cgroups = TestCgroups.writableOrAbort("keelson-guard", true);
         registry = new SessionRegistry(new ToolCallRunner(cgroups), work, Set.of("sh", "sleep", "head", "tr"), CommandPolicy.DEFAULT_SEARCH_PATH);
     }
 

@@ -1,8 +1,7 @@
 package io.keelson.agentcgroup.core.replay;
 
-import io.keelson.agentcgroup.core.cgroup.CgroupException;
-import io.keelson.agentcgroup.core.cgroup.CgroupLayout;
 import io.keelson.agentcgroup.core.cgroup.Cgroups;
+import io.keelson.agentcgroup.core.testing.TestCgroups;
 import io.keelson.agentcgroup.core.sandbox.ToolCallResult;
 import io.keelson.agentcgroup.core.sandbox.ToolCallRunner;
 import io.keelson.agentcgroup.core.sim.Policies;
@@ -21,12 +20,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
  * Deliverable 5: a trace replayed for real inside a memory-limited cgroup is OOM-killed exactly when the
@@ -45,17 +41,7 @@ class KernelReplayTest {
 
     @BeforeEach
     void probe() {
-        CgroupLayout layout = CgroupLayout.probe();
-        Optional<Cgroups> found = Cgroups.of(layout, "keelson-replay-" + UUID.randomUUID().toString().substring(0, 8));
-        if (found.isEmpty()) {
-            abort("no cgroup memory controller on this host: " + ((CgroupLayout.None) layout).reason());
-        }
-        cgroups = found.get();
-        try {
-            cgroups.create("probe").remove();
-        } catch (CgroupException e) {
-            abort("the cgroup tree is not writable here (" + e.getMessage() + "); run as root");
-        }
+        cgroups = TestCgroups.writableOrAbort("keelson-replay", false);
         runner = new ToolCallRunner(cgroups);
         runner.openSession("replay");
     }

@@ -1,9 +1,8 @@
 package io.keelson.agentcgroup.core.sandbox;
 
 import io.keelson.agentcgroup.core.cgroup.Cgroup;
-import io.keelson.agentcgroup.core.cgroup.CgroupException;
-import io.keelson.agentcgroup.core.cgroup.CgroupLayout;
 import io.keelson.agentcgroup.core.cgroup.Cgroups;
+import io.keelson.agentcgroup.core.testing.TestCgroups;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,9 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,17 +29,7 @@ class ToolCallRunnerKernelTest {
 
     @BeforeEach
     void probe() {
-        CgroupLayout layout = CgroupLayout.probe();
-        Optional<Cgroups> found = Cgroups.of(layout, "keelson-test-" + UUID.randomUUID().toString().substring(0, 8));
-        if (found.isEmpty()) {
-            abort("no cgroup memory controller on this host: " + ((CgroupLayout.None) layout).reason());
-        }
-        cgroups = found.get();
-        try {
-            cgroups.create("probe").remove();
-        } catch (CgroupException e) {
-            abort("the cgroup tree is not writable here (" + e.getMessage() + "); run as root");
-        }
+        cgroups = TestCgroups.writableOrAbort("keelson-test", false);
         runner = new ToolCallRunner(cgroups);
     }
 
