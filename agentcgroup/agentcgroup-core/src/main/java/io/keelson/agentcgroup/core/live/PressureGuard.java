@@ -27,7 +27,6 @@ public final class PressureGuard {
     }
 
     static final int HISTORY_TICKS = 10;        // growth over 1 s at 100 ms ticks
-    static final int PEAK_TICKS = 300;          // a 30 s recent peak
     static final int KILL_FROZEN_AFTER_TICKS = 200;
 
     private final SessionRegistry sessions;
@@ -59,14 +58,13 @@ public final class PressureGuard {
             }
             Deque<Long> history = usage.computeIfAbsent(s.id(), k -> new ArrayDeque<>());
             history.addLast(now);
-            while (history.size() > PEAK_TICKS) {
+            while (history.size() > HISTORY_TICKS) {
                 history.removeFirst();
             }
             used += now;
             if (s.priority() == Priority.HIGH) {
                 long growth = now - history.stream().skip(Math.max(0, history.size() - HISTORY_TICKS)).findFirst().orElse(now);
-                long recentPeak = history.stream().mapToLong(Long::longValue).max().orElse(now);
-                reserve += Math.max(Math.max(0, recentPeak - now), Math.max(0, growth));
+                reserve += Math.max(0, growth); // what its burst is taking, as the simulated policy reserves
                 highGrowing |= growth > 0;
             }
         }
