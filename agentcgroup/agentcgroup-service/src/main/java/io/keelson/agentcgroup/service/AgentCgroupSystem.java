@@ -9,13 +9,11 @@ import io.keelson.agentcgroup.core.sandbox.ToolCallRunner;
 import io.keelson.common.v1.Backend;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
@@ -26,7 +24,6 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * The agentcgroup system as a deployable unit: the probed cgroup backend, the session registry on it, and the
@@ -94,7 +91,6 @@ public final class AgentCgroupSystem implements AutoCloseable {
             return new AgentCgroupSystem(Optional.empty(), Optional.empty(), Backend.BACKEND_KERNEL_UNSUPPORTED, reason);
         }
         Path sessionsDir = stateDirectory.resolve("sessions");
-        deleteTree(sessionsDir); // working directories of sessions that died with the previous process
         if (reaped > 0) {
             LOG.info("agentcgroup: reaped " + reaped + " cgroups left by a previous run");
         }
@@ -152,19 +148,6 @@ public final class AgentCgroupSystem implements AutoCloseable {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)), 0, 6);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + dir, e);
         }
     }
 }

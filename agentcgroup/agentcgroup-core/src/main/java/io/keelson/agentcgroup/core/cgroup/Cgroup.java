@@ -190,7 +190,6 @@ public final class Cgroup {
     private void waitEmpty() {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (!pids().isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {

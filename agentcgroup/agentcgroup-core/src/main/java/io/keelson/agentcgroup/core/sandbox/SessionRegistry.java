@@ -73,6 +73,7 @@ public final class SessionRegistry {
         this.sessionsDir = sessionsDir;
         this.operatorAllowed = Set.copyOf(operatorAllowed);
         this.searchPath = List.copyOf(searchPath);
+        deleteTree(sessionsDir, false); // working directories of sessions that died with a previous process
     }
 
     public Session create(String id, Priority priority, OptionalLong defaultMemoryLimit, Set<String> allowed) {
@@ -190,7 +191,7 @@ public final class SessionRegistry {
             throw new SandboxException(SandboxException.Kind.NOT_FOUND, "session_id", "no open session '" + sessionId + "'");
         }
         session.cgroup().remove();
-        deleteTree(session.workDir());
+        deleteTree(session.workDir(), true);
     }
 
     /** Closes every session (a graceful stop leaves no group and no process behind). */
@@ -213,13 +214,16 @@ public final class SessionRegistry {
         }
     }
 
-    private void deleteTree(Path dir) {
+    /** Removes what {@code dir} holds (and {@code dir} itself with {@code withDir}); only the sessions directory or below. */
+    private void deleteTree(Path dir, boolean withDir) {
         if (!dir.normalize().startsWith(sessionsDir.normalize()) || !Files.exists(dir)) {
             return;
         }
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+                if (withDir || !p.equals(dir)) {
+                    Files.deleteIfExists(p);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + dir, e);

@@ -14,6 +14,7 @@ public final class Host {
     public static final class Tenant {
         private final TenantSpec spec;
         private final int index;
+        private final double tickSeconds;
         double progress;
         long usage;
         long max = Long.MAX_VALUE;
@@ -35,13 +36,12 @@ public final class Host {
         int pressureAt;
         final long[] usageHistory; // usage at the end of each of the last HISTORY_TICKS ticks
         int historyAt;
-        final long[] window = new long[300]; // usage at the end of each of the last 30 s of ticks
-        int windowAt;
         double frozenSince = -1;
 
-        Tenant(TenantSpec spec, int index, int pressureTicks, int historyTicks) {
+        Tenant(TenantSpec spec, int index, int pressureTicks, int historyTicks, double tickSeconds) {
             this.spec = spec;
             this.index = index;
+            this.tickSeconds = tickSeconds;
             this.pressure = new double[pressureTicks];
             this.usageHistory = new long[historyTicks];
         }
@@ -97,15 +97,6 @@ public final class Host {
             return sum;
         }
 
-        /** The highest usage of the last 30 s: what a policy can know of a session's near-term needs without the future. */
-        public long recentPeak() {
-            long peak = usage;
-            for (long u : window) {
-                peak = Math.max(peak, u);
-            }
-            return peak;
-        }
-
         /** Seconds since the tenant last made progress (stalled, delayed or frozen all along). */
         public double stuckFor() {
             return noProgress;
@@ -120,8 +111,6 @@ public final class Host {
         public long recentGrowth() {
             return usage - usageHistory[historyAt];
         }
-
-        private double tickSeconds = 0.1;
     }
 
     private final Scenario scenario;
@@ -132,9 +121,7 @@ public final class Host {
     Host(Scenario scenario, int pressureTicks, int historyTicks) {
         this.scenario = scenario;
         for (int i = 0; i < scenario.tenants().size(); i++) {
-            Tenant t = new Tenant(scenario.tenants().get(i), i, pressureTicks, historyTicks);
-            t.tickSeconds = scenario.tickSeconds();
-            tenants.add(t);
+            tenants.add(new Tenant(scenario.tenants().get(i), i, pressureTicks, historyTicks, scenario.tickSeconds()));
         }
     }
 

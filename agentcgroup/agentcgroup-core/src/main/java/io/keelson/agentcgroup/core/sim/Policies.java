@@ -30,17 +30,17 @@ public final class Policies {
 
     /** memory.max at each tenant's peak. */
     public static Policy staticAtPeak() {
-        return limitsOnce("static memory.max = peak", t -> t.spec().peak(), false);
+        return limitsOnce("static memory.max = peak", t -> t.spec().peak());
     }
 
     /** memory.max = {@code bytes} for every tenant (a scripted limit, as the real-kernel replay uses). */
     public static Policy fixedLimit(long bytes) {
-        return limitsOnce("memory.max = " + bytes / 1_000_000 + " MB", t -> bytes, false);
+        return limitsOnce("memory.max = " + bytes / 1_000_000 + " MB", t -> bytes);
     }
 
     /** memory.max at each tenant's average: what sizing for the typical load does. */
     public static Policy staticAtAverage() {
-        return limitsOnce("static memory.max = average", t -> t.spec().average(), false);
+        return limitsOnce("static memory.max = average", t -> t.spec().average());
     }
 
     /**
@@ -72,7 +72,8 @@ public final class Policies {
         };
     }
 
-    private static Policy limitsOnce(String name, java.util.function.ToLongFunction<Host.Tenant> size, boolean high) {
+    /** memory.max = {@code size} for every tenant, set on the first tick. */
+    private static Policy limitsOnce(String name, java.util.function.ToLongFunction<Host.Tenant> size) {
         return new Policy() {
             private boolean applied;
 
@@ -85,13 +86,7 @@ public final class Policies {
             public void tick(Host host) {
                 if (!applied) {
                     applied = true;
-                    host.tenants().forEach(t -> {
-                        if (high) {
-                            host.setHigh(t, size.applyAsLong(t));
-                        } else {
-                            host.setMax(t, size.applyAsLong(t));
-                        }
-                    });
+                    host.tenants().forEach(t -> host.setMax(t, size.applyAsLong(t)));
                 }
             }
         };

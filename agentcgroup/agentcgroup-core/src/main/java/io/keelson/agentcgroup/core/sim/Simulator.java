@@ -47,8 +47,6 @@ public final class Simulator {
                 if (t.max != Long.MAX_VALUE && t.alive()) {
                     host.overProvisioned += Math.max(0, Math.min(t.max, host.capacity()) - t.usage) * dt;
                 }
-                t.window[t.windowAt] = t.alive() ? t.usage : 0;
-                t.windowAt = (t.windowAt + 1) % t.window.length;
                 t.usageHistory[t.historyAt] = t.usage;
                 t.historyAt = (t.historyAt + 1) % t.usageHistory.length;
                 t.pressureAt = (t.pressureAt + 1) % t.pressure.length;
@@ -65,7 +63,7 @@ public final class Simulator {
             double finish = t.done ? t.finishedAt : host.now;
             results.add(new SimResult.TenantResult(t.spec().name(), t.spec().priority(), t.done, t.killed, finish,
                     duration == 0 ? 0 : finish / duration - 1, t.allocationStalls.size(), p95(t.allocationStalls) * 1000,
-                    t.reclaimStalls, t.delayedSeconds, t.frozenSeconds, t.throttledSeconds, peakOf(t)));
+                    t.reclaimStalls, t.delayedSeconds, t.frozenSeconds, t.throttledSeconds, t.peakUsage));
         }
         return new SimResult(policy.name(), scenario.capacityBytes(), results, host.overProvisioned / 1e6, host.now);
     }
@@ -140,10 +138,6 @@ public final class Simulator {
     private static void stall(Host.Tenant t, double seconds) {
         t.pressure[t.pressureAt] += seconds;
         t.noProgress += seconds;
-    }
-
-    private static long peakOf(Host.Tenant t) {
-        return t.peakUsage;
     }
 
     static double p95(List<Double> values) {

@@ -143,16 +143,4 @@ public sealed interface Expr {
     static Expr x(int index) {
         return new Input(index);
     }
-
-    static Expr constant(float value) {
-        return new Constant(value);
-    }
-
-    static Expr unary(UnaryOp op, Expr operand) {
-        return new Unary(op, operand);
-    }
-
-    static Expr binary(BinaryOp op, Expr left, Expr right) {
-        return new Binary(op, left, right);
-    }
 }
