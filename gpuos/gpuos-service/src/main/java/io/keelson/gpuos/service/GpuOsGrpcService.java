@@ -130,9 +130,10 @@ public final class GpuOsGrpcService extends GpuOsServiceGrpc.GpuOsServiceImplBas
     public void installOperator(InstallOperatorRequest request, StreamObserver<InstallOperatorResponse> out) {
         call(out, () -> {
             if (request.getSourceCase() == InstallOperatorRequest.SourceCase.CUDA_SOURCE) {
-                throw GrpcErrors.of(Status.Code.FAILED_PRECONDITION, ErrorReason.ERROR_REASON_BACKEND_UNSUPPORTED,
-                        "cuda_source: raw CUDA C runs only on the cuda backend; this device is served by " + device.info().backend()
-                                + " (send the operator as an expression instead)");
+                // the cuda backend that could load it is not built yet on any host: absent, so UNIMPLEMENTED
+                throw GrpcErrors.of(Status.Code.UNIMPLEMENTED, ErrorReason.ERROR_REASON_BACKEND_UNSUPPORTED,
+                        "cuda_source: raw CUDA C needs the cuda backend, which is not built yet; this device is served by "
+                                + device.info().backend() + " (send the operator as an expression instead)");
             }
             Violations v = new Violations();
             v.check(request.getSourceCase() == InstallOperatorRequest.SourceCase.EXPRESSION, "expression",
