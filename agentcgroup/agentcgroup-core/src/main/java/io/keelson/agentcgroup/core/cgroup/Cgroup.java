@@ -1,6 +1,5 @@
 package io.keelson.agentcgroup.core.cgroup;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.OptionalLong;
  */
 public final class Cgroup {
 
+    private final CgroupFs fs;
     private final String path;
     private final Path memory;
     private final boolean memoryV1;
@@ -21,7 +21,8 @@ public final class Cgroup {
     private final Optional<Path> cpuV1;
     private final boolean cpuV2;
 
-    Cgroup(String path, Path memory, boolean memoryV1, Optional<Path> unified, Optional<Path> cpuV1, boolean cpuV2) {
+    Cgroup(CgroupFs fs, String path, Path memory, boolean memoryV1, Optional<Path> unified, Optional<Path> cpuV1, boolean cpuV2) {
+        this.fs = fs;
         this.path = path;
         this.memory = memory;
         this.memoryV1 = memoryV1;
@@ -33,9 +34,9 @@ public final class Cgroup {
     /** The group's CPU weight as the kernel holds it (v1 shares converted back), where a cpu controller is present. */
     public java.util.OptionalInt cpuWeight() {
         if (cpuV2 && unified.isPresent()) {
-            return java.util.OptionalInt.of((int) CgroupFiles.readLong(unified.get().resolve("cpu.weight")));
+            return java.util.OptionalInt.of((int) fs.readLong(unified.get().resolve("cpu.weight")));
         }
-        return cpuV1.map(c -> java.util.OptionalInt.of((int) (CgroupFiles.readLong(c.resolve("cpu.shares")) * 100 / 1024)))
+        return cpuV1.map(c -> java.util.OptionalInt.of((int) (fs.readLong(c.resolve("cpu.shares")) * 100 / 1024)))
                 .orElse(java.util.OptionalInt.empty());
     }
 
@@ -48,11 +49,11 @@ public final class Cgroup {
             throw new IllegalArgumentException("cpu weight must be 1..10000, was " + weight);
         }
         if (cpuV2 && unified.isPresent()) {
-            CgroupFiles.write(unified.get().resolve("cpu.weight"), Integer.toString(weight));
+            fs.write(unified.get().resolve("cpu.weight"), Integer.toString(weight));
             return true;
         }
         if (cpuV1.isPresent()) {
-            CgroupFiles.write(cpuV1.get().resolve("cpu.shares"), Integer.toString(Math.max(2, weight * 1024 / 100)));
+            fs.write(cpuV1.get().resolve("cpu.shares"), Integer.toString(Math.max(2, weight * 1024 / 100)));
             return true;
         }
         return false;
@@ -77,61 +78,65 @@ public final class Cgroup {
         if (memoryV1) {
             // memory+swap may never be below memory: raise it first, lower it last
             Path memsw = memory.resolve("memory.memsw.limit_in_bytes");
-            boolean swapAccounting = Files.exists(memsw);
-            boolean raising = swapAccounting && bytes > CgroupFiles.readLong(memsw);
+            boolean swapAccounting = fs.exists(memsw);
+            boolean raising = swapAccounting && bytes > fs.readLong(memsw);
             if (raising) {
-                CgroupFiles.write(memsw, Long.toString(bytes));
+                fs.write(memsw, Long.toString(bytes));
             }
-            CgroupFiles.write(memory.resolve("memory.limit_in_bytes"), Long.toString(bytes));
+            fs.write(memory.resolve("memory.limit_in_bytes"), Long.toString(bytes));
             if (swapAccounting && !raising) {
-                CgroupFiles.write(memsw, Long.toString(bytes));
+                fs.write(memsw, Long.toString(bytes));
             }
         } else {
-            CgroupFiles.write(memory.resolve("memory.max"), Long.toString(bytes));
+            fs.write(memory.resolve("memory.max"), Long.toString(bytes));
             Path swap = memory.resolve("memory.swap.max");
-            if (Files.exists(swap)) {
-                CgroupFiles.write(swap, "0");
+            if (fs.exists(swap)) {
+                fs.write(swap, "0");
             }
         }
     }
 
     public long memoryCurrent() {
-        return CgroupFiles.readLong(memory.resolve(memoryV1 ? "memory.usage_in_bytes" : "memory.current"));
+        return fs.readLong(memory.resolve(memoryV1 ? "memory.usage_in_bytes" : "memory.current"));
     }
 
     /** The high-water mark of the group's memory ({@code memory.peak} needs Linux 5.19 on v2). */
     public OptionalLong memoryPeak() {
         Path file = memory.resolve(memoryV1 ? "memory.max_usage_in_bytes" : "memory.peak");
-        return Files.exists(file) ? OptionalLong.of(CgroupFiles.readLong(file)) : OptionalLong.empty();
+        return fs.exists(file) ? OptionalLong.of(fs.readLong(file)) : OptionalLong.empty();
     }
 
     /** Processes the kernel OOM-killed in this group. */
     public long oomKills() {
-        return CgroupFiles.keyed(memory.resolve(memoryV1 ? "memory.oom_control" : "memory.events"), "oom_kill").orElse(0);
+        return fs.keyed(memory.resolve(memoryV1 ? "memory.oom_control" : "memory.events"), "oom_kill").orElse(0);
     }
 
     /** CPU time of the group's processes, from cgroup2's {@code cpu.stat} (present without the cpu controller). */
     public Optional<Duration> cpuTime() {
         return unified.flatMap(u -> {
-            OptionalLong usec = CgroupFiles.keyed(u.resolve("cpu.stat"), "usage_usec");
+            OptionalLong usec = fs.keyed(u.resolve("cpu.stat"), "usage_usec");
             return usec.isPresent() ? Optional.of(Duration.ofNanos(usec.getAsLong() * 1_000)) : Optional.empty();
         });
     }
 
     public boolean canFreeze() {
-        return unified.map(u -> Files.exists(u.resolve("cgroup.freeze"))).orElse(false);
+        return unified.map(u -> fs.exists(u.resolve("cgroup.freeze"))).orElse(false);
     }
 
     public void freeze(boolean frozen) {
-        Path file = unified.map(u -> u.resolve("cgroup.freeze")).filter(Files::exists)
+        Path file = unified.map(u -> u.resolve("cgroup.freeze")).filter(fs::exists)
                 .orElseThrow(() -> new CgroupException("cgroup.freeze is not available for " + path));
-        CgroupFiles.write(file, frozen ? "1" : "0");
+        fs.write(file, frozen ? "1" : "0");
     }
 
     /** Pids in the group now. */
     public List<Long> pids() {
+        return pids(memory);
+    }
+
+    private List<Long> pids(Path dir) {
         List<Long> pids = new ArrayList<>();
-        for (String line : CgroupFiles.read(memory.resolve("cgroup.procs")).split("\n")) {
+        for (String line : fs.read(dir.resolve("cgroup.procs")).split("\n")) {
             if (!line.isBlank()) {
                 pids.add(Long.parseLong(line.trim()));
             }
@@ -142,34 +147,26 @@ public final class Cgroup {
     /** Pids in the group and every group below it. */
     public List<Long> allPids() {
         List<Long> all = new ArrayList<>();
-        try (java.util.stream.Stream<Path> dirs = Files.walk(memory)) {
-            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
-                for (String line : CgroupFiles.read(dir.resolve("cgroup.procs")).split("\n")) {
-                    if (!line.isBlank()) {
-                        all.add(Long.parseLong(line.trim()));
-                    }
-                }
-            }
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            throw new CgroupException("cannot list " + memory + ": " + e.getMessage(), e);
+        for (Path dir : fs.subtree(memory)) {
+            all.addAll(pids(dir));
         }
         return all;
     }
 
     /** Whether any process runs in the group or below it. */
     public boolean populated() {
-        Optional<Path> events = unified.map(u -> u.resolve("cgroup.events")).filter(Files::exists);
+        Optional<Path> events = unified.map(u -> u.resolve("cgroup.events")).filter(fs::exists);
         if (events.isPresent()) {
-            return CgroupFiles.keyed(events.get(), "populated").orElse(0) > 0;
+            return fs.keyed(events.get(), "populated").orElse(0) > 0;
         }
         return !allPids().isEmpty();
     }
 
     /** SIGKILLs every process in the group and below: {@code cgroup.kill} where the kernel has it, else each pid. */
     public void kill() {
-        Optional<Path> killFile = unified.map(u -> u.resolve("cgroup.kill")).filter(Files::exists);
+        Optional<Path> killFile = unified.map(u -> u.resolve("cgroup.kill")).filter(fs::exists);
         if (killFile.isPresent()) {
-            CgroupFiles.write(killFile.get(), "1");
+            fs.write(killFile.get(), "1");
         }
         for (long pid : allPids()) { // v1, or a process that slipped in between
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
@@ -178,13 +175,13 @@ public final class Cgroup {
 
     /** Kills what is left inside and removes the group's directories (children must be removed first). */
     public void remove() {
-        if (Files.exists(memory)) {
+        if (fs.exists(memory)) {
             kill();
             waitEmpty();
-            CgroupFiles.rmdir(memory);
+            fs.rmdir(memory);
         }
-        unified.filter(u -> !u.equals(memory) && Files.exists(u)).ifPresent(CgroupFiles::rmdir);
-        cpuV1.filter(Files::exists).ifPresent(CgroupFiles::rmdir);
+        unified.filter(u -> !u.equals(memory) && fs.exists(u)).ifPresent(fs::rmdir);
+        cpuV1.filter(fs::exists).ifPresent(fs::rmdir);
     }
 
     private void waitEmpty() {

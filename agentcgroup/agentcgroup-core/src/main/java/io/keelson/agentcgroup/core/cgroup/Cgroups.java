@@ -1,21 +1,17 @@
 package io.keelson.agentcgroup.core.cgroup;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The cgroup tree Keelson owns: a directory named {@code root} below the memory hierarchy (and below cgroup2,
  * on a hybrid host), where sessions and their tool calls get groups. Chosen from the probed
  * {@link CgroupLayout}; the backend name is what every reply reports.
  */
-public final class Cgroups {
+public final class Cgroups implements AutoCloseable {
 
+    private final CgroupFs fs;
     private final String backend;
     private final Path memoryRoot;
     private final boolean memoryV1;
@@ -23,8 +19,9 @@ public final class Cgroups {
     private final Optional<Path> cpuV1Root;
     private final boolean cpuV2;
 
-    private Cgroups(String backend, Path memoryRoot, boolean memoryV1, Optional<Path> unifiedRoot, Optional<Path> cpuV1Root,
+    private Cgroups(CgroupFs fs, String backend, Path memoryRoot, boolean memoryV1, Optional<Path> unifiedRoot, Optional<Path> cpuV1Root,
                     boolean cpuV2) {
+        this.fs = fs;
         this.backend = backend;
         this.memoryRoot = memoryRoot;
         this.memoryV1 = memoryV1;
@@ -36,15 +33,29 @@ public final class Cgroups {
     /** The tree for {@code layout}, under a directory called {@code root}; empty when the layout has no memory controller. */
     public static Optional<Cgroups> of(CgroupLayout layout, String root) {
         if (layout instanceof CgroupLayout.V2 v2) {
-            return Optional.of(new Cgroups("cgroup v2", v2.root().resolve(root), false, Optional.of(v2.root().resolve(root)),
+            return Optional.of(new Cgroups(KernelCgroupFs.INSTANCE, "cgroup v2", v2.root().resolve(root), false, Optional.of(v2.root().resolve(root)),
                     Optional.empty(), v2.controllers().contains("cpu")));
         }
         if (layout instanceof CgroupLayout.V1Memory v1) {
-            return Optional.of(new Cgroups(v1.unified().isPresent() ? "cgroup v1 memory + cgroup2 freeze/kill" : "cgroup v1 memory",
+            return Optional.of(new Cgroups(KernelCgroupFs.INSTANCE, v1.unified().isPresent() ? "cgroup v1 memory + cgroup2 freeze/kill" : "cgroup v1 memory",
                     v1.memoryRoot().resolve(root), true, v1.unified().map(u -> u.resolve(root)), v1.cpuRoot().map(c -> c.resolve(root)),
                     false));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The tree {@code root} in a fake cgroupfs, where a simulated kernel accounts and controls real processes: the
+     * backend where the host gives no writable memory controller (a laptop, a container, a non-root test).
+     */
+    public static Cgroups emulated(FakeCgroupFs fs, String root) {
+        Path dir = fs.root().resolve(root);
+        return new Cgroups(fs, "emulated (fake cgroupfs + simulated kernel)", dir, false, Optional.of(dir), Optional.empty(), false);
+    }
+
+    /** Whether a simulated kernel, not the host's, serves this tree. */
+    public boolean emulated() {
+        return fs instanceof FakeCgroupFs;
     }
 
     public String backend() {
@@ -57,46 +68,36 @@ public final class Cgroups {
             throw new IllegalArgumentException("cgroup path '" + path + "' must be names of letters, digits, '_', '.', '-'");
         }
         Cgroup group = group(path);
-        try {
-            Files.createDirectories(memoryRoot.resolve(path));
-            if (unifiedRoot.isPresent() && !unifiedRoot.get().equals(memoryRoot)) {
-                Files.createDirectories(unifiedRoot.get().resolve(path));
-            }
-            if (cpuV1Root.isPresent()) {
-                Files.createDirectories(cpuV1Root.get().resolve(path));
-            }
-        } catch (IOException e) {
-            throw new CgroupException("cannot create cgroup " + path + " under " + memoryRoot + ": " + e.getMessage(), e);
+        fs.mkdirs(memoryRoot.resolve(path));
+        if (unifiedRoot.isPresent() && !unifiedRoot.get().equals(memoryRoot)) {
+            fs.mkdirs(unifiedRoot.get().resolve(path));
         }
+        cpuV1Root.ifPresent(c -> fs.mkdirs(c.resolve(path)));
         return group;
     }
 
     private Cgroup group(String path) {
-        return new Cgroup(path, memoryRoot.resolve(path), memoryV1, unifiedRoot.map(u -> u.resolve(path)),
+        return new Cgroup(fs, path, memoryRoot.resolve(path), memoryV1, unifiedRoot.map(u -> u.resolve(path)),
                 cpuV1Root.map(c -> c.resolve(path)), cpuV2);
     }
 
     /** Removes every group and then the root itself (uninstalling; leaves nothing behind in the hierarchies). */
     public void removeAll() {
         leftovers().forEach(Cgroup::remove);
-        CgroupFiles.rmdir(memoryRoot);
-        unifiedRoot.filter(u -> !u.equals(memoryRoot)).ifPresent(CgroupFiles::rmdir);
-        cpuV1Root.ifPresent(CgroupFiles::rmdir);
+        fs.rmdir(memoryRoot);
+        unifiedRoot.filter(u -> !u.equals(memoryRoot)).ifPresent(fs::rmdir);
+        cpuV1Root.ifPresent(fs::rmdir);
     }
 
     /** Every group left under the root (deepest first), e.g. by a service killed mid-call. */
     public List<Cgroup> leftovers() {
-        if (!Files.isDirectory(memoryRoot)) {
-            return List.of();
-        }
-        List<Cgroup> found = new ArrayList<>();
-        try (Stream<Path> dirs = Files.walk(memoryRoot)) {
-            dirs.filter(Files::isDirectory).filter(d -> !d.equals(memoryRoot))
-                    .sorted(Comparator.comparingInt(Path::getNameCount).reversed())
-                    .forEach(d -> found.add(group(memoryRoot.relativize(d).toString())));
-        } catch (IOException e) {
-            throw new CgroupException("cannot list " + memoryRoot + ": " + e.getMessage(), e);
-        }
-        return found;
+        return fs.subtree(memoryRoot).stream().filter(d -> !d.equals(memoryRoot))
+                .map(d -> group(memoryRoot.relativize(d).toString())).toList();
+    }
+
+    /** Stops the simulated kernel of an emulated tree, which owns its fake filesystem; nothing for the host's. */
+    @Override
+    public void close() {
+        fs.close();
     }
 }

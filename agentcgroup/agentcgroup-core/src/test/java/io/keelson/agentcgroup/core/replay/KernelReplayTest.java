@@ -41,7 +41,7 @@ class KernelReplayTest {
 
     @BeforeEach
     void probe() {
-        cgroups = TestCgroups.writableOrAbort("keelson-replay", false);
+        cgroups = TestCgroups.KERNEL.open("keelson-replay", false, Path.of(System.getProperty("java.io.tmpdir")));
         runner = new ToolCallRunner(cgroups);
         runner.openSession("replay");
     }

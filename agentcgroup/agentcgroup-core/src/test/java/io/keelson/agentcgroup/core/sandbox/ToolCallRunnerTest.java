@@ -4,8 +4,9 @@ import io.keelson.agentcgroup.core.cgroup.Cgroup;
 import io.keelson.agentcgroup.core.cgroup.Cgroups;
 import io.keelson.agentcgroup.core.testing.TestCgroups;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,19 +18,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
- * Tool calls in real cgroups of this host's kernel (CI runs as root with a writable v1 memory hierarchy and
- * cgroup2 for freeze/kill). Skipped, saying why, where the probe finds no memory controller or the tree is
- * not writable.
+ * Tool calls in cgroups, on each backend: the host kernel's (CI runs as root with a writable v1 memory hierarchy
+ * and cgroup2 for freeze/kill; skipped, saying why, where the probe finds none writable) and the emulated one.
  */
-class ToolCallRunnerKernelTest {
+class ToolCallRunnerTest {
 
     private static final Path TMP = Path.of(System.getProperty("java.io.tmpdir"));
+    @TempDir
+    Path scratch;
     private Cgroups cgroups;
     private ToolCallRunner runner;
 
-    @BeforeEach
-    void probe() {
-        cgroups = TestCgroups.writableOrAbort("keelson-test", false);
+    private void open(TestCgroups backend) {
+        cgroups = backend.open("keelson-test", false, scratch);
         runner = new ToolCallRunner(cgroups);
     }
 
@@ -37,23 +38,32 @@ class ToolCallRunnerKernelTest {
     void cleanUp() {
         if (cgroups != null) {
             cgroups.removeAll();
+            cgroups.close();
         }
     }
 
-    @Test
-    void aCallRunsInItsOwnGroupWhichIsRemovedAfterwards() {
+    @ParameterizedTest
+    @EnumSource(TestCgroups.class)
+    void aCallRunsInItsOwnGroupWhichIsRemovedAfterwards(TestCgroups backend) {
+        open(backend);
         runner.openSession("s1");
-        ToolCallResult r = runner.run("s1", "1", List.of("sh", "-c", "cat /proc/self/cgroup; echo done; exit 3"),
+        // long enough for the emulated kernel, which samples every 10 ms, to see it
+        ToolCallResult r = runner.run("s1", "1", List.of("sh", "-c", "cat /proc/self/cgroup; sleep 0.3; echo done; exit 3"),
                 OptionalLong.empty(), Duration.ofSeconds(30), TMP);
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.verdict()).isEqualTo(new ToolCallResult.Verdict.Completed(3));
-        assertThat(r.output()).contains("/session-s1/call-1").contains("done");
+        assertThat(r.output()).contains("done");
+        if (backend == TestCgroups.KERNEL) {
+            assertThat(r.output()).contains("/session-s1/call-1");
+        }
         assertThat(r.peakBytes().orElse(0)).isPositive();
         assertThat(cgroups.leftovers()).extracting(Cgroup::path).containsExactly("session-s1");
     }
 
-    @Test
-    void sessionsCarryACpuWeightWhereTheHostHasACpuController() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TestCgroups.class)
+    void sessionsCarryACpuWeightWhereTheHostHasACpuController(TestCgroups backend) {
+        open(backend);
         Cgroup session = runner.openSession("w");
         boolean applied = session.setCpuWeight(150);
         if (!applied) {
@@ -64,8 +74,10 @@ class ToolCallRunnerKernelTest {
         assertThat(session.cpuWeight()).hasValue(150);
     }
 
-    @Test
-    void aCallOverItsMemoryLimitIsKilledAndToldWhyInPlainWords() {
+    @ParameterizedTest
+    @EnumSource(TestCgroups.class)
+    void aCallOverItsMemoryLimitIsKilledAndToldWhyInPlainWords(TestCgroups backend) {
+        open(backend);
         runner.openSession("s2");
         long limit = 32L << 20;
         // the shell keeps 100 MB of output in a variable: far over the 32 MiB limit
@@ -77,8 +89,10 @@ class ToolCallRunnerKernelTest {
         assertThat(r.verdict().explain()).contains("out of memory", "limit is 32 MiB", "memory:2g");
     }
 
-    @Test
-    void aCallPastItsTimeLimitIsKilledWithItsGroup() {
+    @ParameterizedTest
+    @EnumSource(TestCgroups.class)
+    void aCallPastItsTimeLimitIsKilledWithItsGroup(TestCgroups backend) {
+        open(backend);
         runner.openSession("s3");
         ToolCallResult r = runner.run("s3", "slow", List.of("sh", "-c", "sleep 30 & sleep 30; wait"), OptionalLong.empty(),
                 Duration.ofMillis(300), TMP);
@@ -87,8 +101,10 @@ class ToolCallRunnerKernelTest {
         assertThat(cgroups.leftovers()).extracting(Cgroup::path).containsExactly("session-s3");
     }
 
-    @Test
-    void groupsAndProcessesLeftByACrashedServiceAreReaped() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TestCgroups.class)
+    void groupsAndProcessesLeftByACrashedServiceAreReaped(TestCgroups backend) throws Exception {
+        open(backend);
         Cgroup orphan = cgroups.create("session-dead/call-9");
         // a call started through the wrapper, as a service killed mid-call leaves it
         ProcessBuilder join = new ProcessBuilder("/bin/sh", "-c", ToolCallRunner.JOIN, "keelson-join", "sleep", "60");
