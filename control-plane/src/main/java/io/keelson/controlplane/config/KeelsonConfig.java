@@ -39,6 +39,10 @@ public interface KeelsonConfig {
         /** Programs a session may be allowed to run (bare names, resolved on /usr/local/bin:/usr/bin:/bin). */
         @WithDefault("sh,bash,python3,git,cat,ls,echo,sleep,head,tail,tr,grep,sed,make,env,true,false")
         java.util.List<String> allowedCommands();
+
+        /** {@code auto} (the kernel's cgroups where writable, else emulated), {@code kernel} or {@code emulated}. */
+        @WithDefault("auto")
+        String backend();
     }
 
     /** The gpuos system when embedded (routed to {@code in-process:}); its operators persist under {@code <home>/gpuos}. */

@@ -216,7 +216,8 @@ public class Platform {
         }
         if (addresses().getOrDefault("agentcgroup", "").startsWith(SystemRouter.IN_PROCESS_PREFIX)) {
             AgentCgroupSystem agentcgroup = AgentCgroupSystem.start(config.home().resolve("agentcgroup"),
-                    Set.copyOf(config.agentcgroup().allowedCommands()));
+                    Set.copyOf(config.agentcgroup().allowedCommands()),
+                    io.keelson.agentcgroup.service.CgroupBackend.parse(config.agentcgroup().backend(), "keelson.agentcgroup.backend"));
             running.push(agentcgroup);
             services.add(agentcgroup.service());
         }

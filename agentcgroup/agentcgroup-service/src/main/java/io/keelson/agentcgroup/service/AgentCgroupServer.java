@@ -6,7 +6,8 @@ import io.keelson.common.grpc.ServiceMain;
  * agentcgroup as its own process (cluster mode, a DaemonSet per node once it manages cgroups):
  * {@code java -cp <classpath> io.keelson.agentcgroup.service.AgentCgroupServer [port [cert.pem key.pem client-ca.pem]]}.
  * Session working directories live under {@code $KEELSON_HOME/agentcgroup}; at start the cgroups and processes a
- * previous run left are reaped. Prints {@code LISTENING <port>} once it serves.
+ * previous run left are reaped. {@code KEELSON_AGENTCGROUP_BACKEND} picks the cgroups: {@code auto} (default: the
+ * kernel's where writable, else emulated), {@code kernel} or {@code emulated}. Prints {@code LISTENING <port>} once it serves.
  */
 public final class AgentCgroupServer {
 
@@ -14,7 +15,10 @@ public final class AgentCgroupServer {
     }
 
     public static void main(String[] args) throws Exception {
-        AgentCgroupSystem system = AgentCgroupSystem.start(ServiceMain.home().resolve("agentcgroup"), AgentCgroupSystem.DEFAULT_ALLOWED_COMMANDS);
+        CgroupBackend backend = CgroupBackend.parse(System.getenv().getOrDefault("KEELSON_AGENTCGROUP_BACKEND", "auto"),
+                "KEELSON_AGENTCGROUP_BACKEND");
+        AgentCgroupSystem system = AgentCgroupSystem.start(ServiceMain.home().resolve("agentcgroup"), AgentCgroupSystem.DEFAULT_ALLOWED_COMMANDS,
+                backend);
         ServiceMain.serve(ServiceMain.start(args, system.service()), system::close);
     }
 }

@@ -3,6 +3,7 @@ package io.keelson.agentcgroup.service;
 import io.keelson.agentcgroup.core.cgroup.CgroupException;
 import io.keelson.agentcgroup.core.cgroup.CgroupLayout;
 import io.keelson.agentcgroup.core.cgroup.Cgroups;
+import io.keelson.agentcgroup.core.cgroup.FakeCgroupFs;
 import io.keelson.agentcgroup.core.sandbox.CommandPolicy;
 import io.keelson.agentcgroup.core.sandbox.SessionRegistry;
 import io.keelson.agentcgroup.core.sandbox.ToolCallRunner;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
@@ -73,30 +75,45 @@ public final class AgentCgroupSystem implements AutoCloseable {
         this.service = new AgentCgroupGrpcService(sessions, backend, unsupported, calls, events, policy);
     }
 
-    public static AgentCgroupSystem start(Path stateDirectory, Set<String> allowedCommands) {
-        CgroupLayout layout = CgroupLayout.probe();
-        Optional<Cgroups> cgroups = Cgroups.of(layout, rootName(stateDirectory));
-        if (cgroups.isEmpty()) {
-            String reason = "no cgroup memory controller on this host: " + ((CgroupLayout.None) layout).reason();
-            LOG.warning("agentcgroup: " + reason + "; sessions and tool calls are refused, analysis and simulation work");
-            return new AgentCgroupSystem(Optional.empty(), Optional.empty(), Backend.BACKEND_KERNEL_UNSUPPORTED, reason);
+    /**
+     * Starts on the backend {@code choice} names: {@code KERNEL} needs a writable memory controller (else sessions
+     * are refused, saying why), {@code EMULATED} runs a fake cgroupfs under the state directory, {@code AUTO} takes
+     * the kernel's where usable and the emulated one otherwise, saying so in the log and in every reply.
+     */
+    public static AgentCgroupSystem start(Path stateDirectory, Set<String> allowedCommands, CgroupBackend choice) {
+        String root = rootName(stateDirectory);
+        String unusable = "";
+        if (choice != CgroupBackend.EMULATED) {
+            CgroupLayout layout = CgroupLayout.probe();
+            Optional<Cgroups> kernel = Cgroups.of(layout, root);
+            unusable = layout instanceof CgroupLayout.None none ? "no cgroup memory controller on this host: " + none.reason() : "";
+            if (kernel.isPresent()) {
+                try {
+                    return started(stateDirectory, allowedCommands, kernel.get(),
+                            kernel.get().backend().startsWith("cgroup v2") ? Backend.BACKEND_CGROUP_V2 : Backend.BACKEND_CGROUP_V1);
+                } catch (CgroupException e) {
+                    unusable = "the cgroup tree is not usable (" + e.getMessage() + ")";
+                }
+            }
+            if (choice == CgroupBackend.KERNEL) {
+                LOG.warning("agentcgroup: " + unusable + "; sessions and tool calls are refused, analysis and simulation work");
+                return new AgentCgroupSystem(Optional.empty(), Optional.empty(), Backend.BACKEND_KERNEL_UNSUPPORTED, unusable);
+            }
+            LOG.warning("agentcgroup: " + unusable + "; sessions run on the emulated backend (fake cgroupfs + simulated kernel)");
         }
-        ToolCallRunner runner = new ToolCallRunner(cgroups.get());
-        int reaped;
-        try {
-            reaped = runner.reapLeftovers();
-        } catch (CgroupException e) {
-            String reason = "the cgroup tree is not usable (" + e.getMessage() + ")";
-            LOG.warning("agentcgroup: " + reason);
-            return new AgentCgroupSystem(Optional.empty(), Optional.empty(), Backend.BACKEND_KERNEL_UNSUPPORTED, reason);
-        }
-        Path sessionsDir = stateDirectory.resolve("sessions");
+        Cgroups emulated = Cgroups.emulated(FakeCgroupFs.open(stateDirectory.resolve("cgroupfs"), Duration.ofMillis(10)), root);
+        return started(stateDirectory, allowedCommands, emulated, Backend.BACKEND_CGROUP_FAKE);
+    }
+
+    /** Reaps what a previous run left in {@code cgroups}, then serves sessions there. */
+    private static AgentCgroupSystem started(Path stateDirectory, Set<String> allowedCommands, Cgroups cgroups, Backend backend) {
+        ToolCallRunner runner = new ToolCallRunner(cgroups);
+        int reaped = runner.reapLeftovers();
         if (reaped > 0) {
             LOG.info("agentcgroup: reaped " + reaped + " cgroups left by a previous run");
         }
-        Backend backend = cgroups.get().backend().startsWith("cgroup v2") ? Backend.BACKEND_CGROUP_V2 : Backend.BACKEND_CGROUP_V1;
-        return new AgentCgroupSystem(Optional.of(new SessionRegistry(runner, sessionsDir, allowedCommands,
-                CommandPolicy.DEFAULT_SEARCH_PATH)), cgroups, backend, "");
+        return new AgentCgroupSystem(Optional.of(new SessionRegistry(runner, stateDirectory.resolve("sessions"), allowedCommands,
+                CommandPolicy.DEFAULT_SEARCH_PATH)), Optional.of(cgroups), backend, "");
     }
 
     private static io.keelson.agentcgroup.v1.EventKind kind(io.keelson.agentcgroup.core.live.PressureGuard.Action.Kind kind) {
@@ -140,6 +157,8 @@ public final class AgentCgroupSystem implements AutoCloseable {
             cgroups.ifPresent(Cgroups::removeAll);
         } catch (CgroupException e) {
             LOG.warning("agentcgroup: while removing its cgroups: " + e.getMessage());
+        } finally {
+            cgroups.ifPresent(Cgroups::close);
         }
     }
 

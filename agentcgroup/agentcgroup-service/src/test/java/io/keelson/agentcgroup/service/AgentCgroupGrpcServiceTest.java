@@ -25,6 +25,8 @@ import io.keelson.common.v1.Backend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,8 +145,12 @@ class AgentCgroupGrpcServiceTest {
         return new Call(output.toString(StandardCharsets.UTF_8), end, backend);
     }
 
-    @Test
-    void toolCallsRunInTheirOwnGroupsAndEveryBadRequestIsNamed() {
+    @ParameterizedTest
+    @EnumSource(value = CgroupBackend.class, names = {"KERNEL", "EMULATED"})
+    void toolCallsRunInTheirOwnGroupsAndEveryBadRequestIsNamed(CgroupBackend cgroups) throws Exception {
+        service.close();
+        service = InProcessService.start(home, cgroups);
+        stub = service.stub();
         List<io.keelson.agentcgroup.v1.SessionEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         AgentCgroupServiceGrpc.newStub(service.channel()).streamEvents(io.keelson.agentcgroup.v1.StreamEventsRequest.newBuilder()
                 .setSessionId("s1").build(), new io.grpc.stub.StreamObserver<>() {
@@ -176,10 +182,15 @@ class AgentCgroupGrpcServiceTest {
             abort("no usable cgroup memory controller here: " + refused.getStatus().getDescription());
         }
         Call ok = run("c1", 0, "sh", "-c", "echo hello; cat /proc/self/cgroup | grep -c call-c1; exit 4");
-        assertThat(ok.output()).matches("hello\n[123]\n"); // in the call's group in each hierarchy (memory, cgroup2, cpu)
         assertThat(ok.end().getExitCode()).isEqualTo(4);
         assertThat(ok.end().getVerdict()).isEqualTo("completed");
-        assertThat(ok.backend()).isIn(Backend.BACKEND_CGROUP_V1, Backend.BACKEND_CGROUP_V2);
+        if (cgroups == CgroupBackend.KERNEL) {
+            assertThat(ok.output()).matches("hello\n[123]\n"); // in the call's group in each hierarchy (memory, cgroup2, cpu)
+            assertThat(ok.backend()).isIn(Backend.BACKEND_CGROUP_V1, Backend.BACKEND_CGROUP_V2);
+        } else {
+            assertThat(ok.output()).startsWith("hello\n"); // the kernel knows nothing of the fake groups
+            assertThat(ok.backend()).isEqualTo(Backend.BACKEND_CGROUP_FAKE);
+        }
 
         Call oom = run("c2", 32L << 20, "sh", "-c", "a=$(head -c 100000000 /dev/zero | tr '\\000' x); echo ${#a}");
         assertThat(oom.end().getVerdict()).isEqualTo("out_of_memory");

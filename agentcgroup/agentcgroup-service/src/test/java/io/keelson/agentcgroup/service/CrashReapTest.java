@@ -9,7 +9,8 @@ import io.keelson.agentcgroup.v1.CreateSessionRequest;
 import io.keelson.agentcgroup.v1.Priority;
 import io.keelson.agentcgroup.v1.RunToolCallEvent;
 import io.keelson.agentcgroup.v1.RunToolCallRequest;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -25,23 +26,29 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;
 
-/** kill -9 of the service mid-call leaves the call running in its cgroup; the next start reaps both. */
+/** kill -9 of the service mid-call leaves the call running in its cgroup; the next start reaps both, on either backend. */
 class CrashReapTest {
 
     @TempDir
     Path home;
 
-    @Test
-    void aServiceKilledMidCallLeavesNothingAfterItsRestart() throws Exception {
-        if (!(CgroupLayout.probe() instanceof CgroupLayout.V1Memory v1) || !Files.isWritable(v1.memoryRoot())) {
-            if (!(CgroupLayout.probe() instanceof CgroupLayout.V2 v2) || !Files.isWritable(v2.root())) {
-                abort("needs a writable cgroup memory hierarchy (root): " + CgroupLayout.probe());
+    @ParameterizedTest
+    @EnumSource(value = CgroupBackend.class, names = {"KERNEL", "EMULATED"})
+    void aServiceKilledMidCallLeavesNothingAfterItsRestart(CgroupBackend backend) throws Exception {
+        Path memoryRoot;
+        if (backend == CgroupBackend.EMULATED) {
+            memoryRoot = home.resolve("agentcgroup/cgroupfs");
+        } else {
+            if (!(CgroupLayout.probe() instanceof CgroupLayout.V1Memory v1) || !Files.isWritable(v1.memoryRoot())) {
+                if (!(CgroupLayout.probe() instanceof CgroupLayout.V2 v2) || !Files.isWritable(v2.root())) {
+                    abort("needs a writable cgroup memory hierarchy (root): " + CgroupLayout.probe());
+                }
             }
+            memoryRoot = CgroupLayout.probe() instanceof CgroupLayout.V1Memory m ? m.memoryRoot() : ((CgroupLayout.V2) CgroupLayout.probe()).root();
         }
-        Path memoryRoot = CgroupLayout.probe() instanceof CgroupLayout.V1Memory m ? m.memoryRoot() : ((CgroupLayout.V2) CgroupLayout.probe()).root();
         Path callGroup = memoryRoot.resolve(AgentCgroupSystem.rootName(home.resolve("agentcgroup"))).resolve("session-s1/call-c1");
 
-        Process first = start();
+        Process first = start(backend);
         List<Long> pids;
         try (Connection c = connect(first)) {
             c.stub().createSession(CreateSessionRequest.newBuilder().setSessionId("s1").setPriority(Priority.PRIORITY_LOW)
@@ -65,13 +72,16 @@ class CrashReapTest {
                         }
                     });
             assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
-            pids = Files.readAllLines(callGroup.resolve("cgroup.procs")).stream().map(Long::parseLong).toList();
+            // the fake kernel keeps its members (with start times) beside the join inbox
+            Path members = callGroup.resolve(backend == CgroupBackend.EMULATED ? "keelson.members" : "cgroup.procs");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(members) && !Files.readString(members).isBlank());
+            pids = Files.readAllLines(members).stream().map(line -> Long.parseLong(line.split(" ")[0])).toList();
             assertThat(pids).isNotEmpty();
             first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, the call lives on
         }
         assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).hasValue(true));
 
-        Process second = start();
+        Process second = start(backend);
         try (Connection c = connect(second)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (pids.stream().anyMatch(pid -> ProcessHandle.of(pid).isPresent()) && System.nanoTime() < deadline) {
@@ -86,11 +96,12 @@ class CrashReapTest {
         }
     }
 
-    private Process start() throws Exception {
+    private Process start(CgroupBackend backend) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
                 "-cp", System.getProperty("java.class.path"), AgentCgroupServer.class.getName(), "0")
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("KEELSON_HOME", home.toString());
+        pb.environment().put("KEELSON_AGENTCGROUP_BACKEND", backend.name().toLowerCase(java.util.Locale.ROOT));
         return pb.start();
     }
 

@@ -14,7 +14,11 @@ import java.util.concurrent.TimeUnit;
 record InProcessService(AgentCgroupSystem system, Server server, ManagedChannel channel) implements AutoCloseable {
 
     static InProcessService start(Path home) throws IOException {
-        AgentCgroupSystem system = AgentCgroupSystem.start(home, AgentCgroupSystem.DEFAULT_ALLOWED_COMMANDS);
+        return start(home, CgroupBackend.AUTO);
+    }
+
+    static InProcessService start(Path home, CgroupBackend cgroups) throws IOException {
+        AgentCgroupSystem system = AgentCgroupSystem.start(home, AgentCgroupSystem.DEFAULT_ALLOWED_COMMANDS, cgroups);
         String name = InProcessServerBuilder.generateName();
         Server server = InProcessServerBuilder.forName(name).addService(system.service()).build().start();
         return new InProcessService(system, server, InProcessChannelBuilder.forName(name).build());
