@@ -106,20 +106,9 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
         unary(out, () -> {
             LivePolicy live = policy.orElseThrow(() -> GrpcErrors.of(Status.Code.FAILED_PRECONDITION,
                     ErrorReason.ERROR_REASON_BACKEND_UNSUPPORTED, "a live policy needs cgroups: " + unsupported));
-            if (!LivePolicy.LIVE.contains(request.getPolicy())) {
-                boolean simulated = Policies.all().stream().anyMatch(p -> p.name().startsWith(request.getPolicy()));
-                throw simulated
-                        ? GrpcErrors.of(Status.Code.UNIMPLEMENTED, ErrorReason.ERROR_REASON_BACKEND_UNSUPPORTED, "policy: '"
-                        + request.getPolicy() + "' runs in Simulate only so far; live policies: " + LivePolicy.LIVE)
-                        : GrpcErrors.invalidArgument(List.of(GrpcErrors.violation("policy", "one of " + LivePolicy.LIVE.stream().sorted().toList()
-                        + ", was '" + request.getPolicy() + "'")));
-            }
-            if (request.getMemoryBudgetBytes() != 0 && request.getMemoryBudgetBytes() < LivePolicy.MIN_BUDGET) {
-                throw GrpcErrors.invalidArgument(List.of(GrpcErrors.violation("memory_budget_bytes", "at least "
-                        + (LivePolicy.MIN_BUDGET >> 20) + " MiB, was " + request.getMemoryBudgetBytes())));
-            }
-            live.set(request.getPolicy(), request.getMemoryBudgetBytes() == 0 ? live.budget() : request.getMemoryBudgetBytes());
-            return SetPolicyResponse.newBuilder().setPolicy(live.policy()).setMemoryBudgetBytes(live.budget()).setBackend(cgroupBackend).build();
+            live.set(request);
+            return SetPolicyResponse.newBuilder().setPolicy(live.policy()).setMemoryBudgetBytes(live.budget()).setSettings(live.describe())
+                    .setBackend(cgroupBackend).build();
         });
     }
 
@@ -243,7 +232,8 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
 
     private static ToolCallEnd end(ToolCallResult r) {
         String verdict = r.verdict() instanceof ToolCallResult.Verdict.OutOfMemory ? "out_of_memory"
-                : r.verdict() instanceof ToolCallResult.Verdict.TimedOut ? "timed_out" : "completed";
+                : r.verdict() instanceof ToolCallResult.Verdict.TimedOut ? "timed_out"
+                : r.verdict() instanceof ToolCallResult.Verdict.KilledByPolicy ? "killed_by_policy" : "completed";
         return ToolCallEnd.newBuilder().setExitCode(r.exitCode()).setPeakBytes(r.peakBytes().orElse(0)).setOomKills(r.oomKills())
                 .setWallSeconds(r.wall().toNanos() / 1e9).setCpuSeconds(r.cpu().map(c -> c.toNanos() / 1e9).orElse(-1.0))
                 .setVerdict(verdict).setExplanation(r.verdict().explain()).build();

@@ -56,7 +56,7 @@ public final class AgentCgroupSystem implements AutoCloseable {
     private AgentCgroupSystem(Optional<SessionRegistry> sessions, Optional<Cgroups> cgroups, Backend backend, String unsupported) {
         this.sessions = sessions;
         this.cgroups = cgroups;
-        Optional<LivePolicy> policy = sessions.map(s -> new LivePolicy(s, defaultBudget(), action -> events.publish(
+        Optional<LivePolicy> policy = sessions.map(s -> new LivePolicy(s, cgroups.orElseThrow(), defaultBudget(), action -> events.publish(
                 io.keelson.agentcgroup.v1.SessionEvent.newBuilder().setAtEpoch(System.currentTimeMillis() / 1e3)
                         .setSessionId(action.session()).setKind(kind(action.kind())).setDetail(action.reason())
                         .setReactionMicros(action.reactionNanos() / 1_000).setBackend(backend).build())));
@@ -116,8 +116,9 @@ public final class AgentCgroupSystem implements AutoCloseable {
                 CommandPolicy.DEFAULT_SEARCH_PATH)), Optional.of(cgroups), backend, "");
     }
 
-    private static io.keelson.agentcgroup.v1.EventKind kind(io.keelson.agentcgroup.core.live.PressureGuard.Action.Kind kind) {
+    private static io.keelson.agentcgroup.v1.EventKind kind(io.keelson.agentcgroup.core.live.PolicyAction.Kind kind) {
         return switch (kind) {
+            case LIMIT -> io.keelson.agentcgroup.v1.EventKind.EVENT_KIND_LIMIT_SET;
             case FREEZE -> io.keelson.agentcgroup.v1.EventKind.EVENT_KIND_FROZEN;
             case THAW -> io.keelson.agentcgroup.v1.EventKind.EVENT_KIND_THAWED;
             case KILL -> io.keelson.agentcgroup.v1.EventKind.EVENT_KIND_KILLED;

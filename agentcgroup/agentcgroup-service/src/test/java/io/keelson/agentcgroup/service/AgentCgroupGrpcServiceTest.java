@@ -218,11 +218,27 @@ class AgentCgroupGrpcServiceTest {
         assertThat(stub.setPolicy(io.keelson.agentcgroup.v1.SetPolicyRequest.newBuilder().setPolicy("none").build()).getPolicy()).isEqualTo("none");
         assertThat(stub.setPolicy(io.keelson.agentcgroup.v1.SetPolicyRequest.newBuilder().setPolicy("agentcgroup")
                 .setMemoryBudgetBytes(2L << 30).build()).getMemoryBudgetBytes()).isEqualTo(2L << 30);
-        assertThatThrownBy(() -> stub.setPolicy(io.keelson.agentcgroup.v1.SetPolicyRequest.newBuilder().setPolicy("senpai").build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
-        violation(() -> stub.setPolicy(io.keelson.agentcgroup.v1.SetPolicyRequest.newBuilder().setPolicy("bogus").build()), "policy", "one of");
-        violation(() -> stub.setPolicy(io.keelson.agentcgroup.v1.SetPolicyRequest.newBuilder().setPolicy("none").setMemoryBudgetBytes(1).build()),
-                "memory_budget_bytes", "at least 64 MiB");
+        var policy = io.keelson.agentcgroup.v1.SetPolicyRequest.newBuilder();
+        assertThat(stub.setPolicy(policy.clone().setPolicy("static").setSessionLimitBytes(1L << 30).build()).getSettings())
+                .isEqualTo("memory.max 1024 MiB per session");
+        if (ok.backend() == Backend.BACKEND_CGROUP_V1) { // no memory.high on v1: refused, saying so
+            assertThatThrownBy(() -> stub.setPolicy(policy.clone().setPolicy("senpai").build())).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                assertThat(e.getStatus().getDescription()).contains("memory.high", "cgroup v1");
+            });
+        } else {
+            assertThat(stub.setPolicy(policy.clone().setPolicy("kubernetes-memoryqos").setSessionLimitBytes(512L << 20)
+                    .setSessionRequestBytes(32L << 20).setMemoryHighFactor(0.1).build()).getSettings())
+                    .isEqualTo("memory.max 512 MiB, memory.high 80 MiB per session (request 32 MiB, factor 0.1)");
+            assertThat(stub.setPolicy(policy.clone().setPolicy("oomd").setPressureSeconds(10).build()).getSettings())
+                    .isEqualTo("kill a session whose memory pressure stays above 60 % for 10 s");
+        }
+        violation(() -> stub.setPolicy(policy.clone().setPolicy("bogus").build()), "policy", "one of");
+        violation(() -> stub.setPolicy(policy.clone().setPolicy("none").setMemoryBudgetBytes(1).build()), "memory_budget_bytes", "at least 64 MiB");
+        violation(() -> stub.setPolicy(policy.clone().setPolicy("static").build()), "session_limit_bytes", "static needs each session's limit");
+        violation(() -> stub.setPolicy(policy.clone().setPolicy("oomd").setPressureLimit(1.5).build()), "pressure_limit", "in (0, 1)");
+        violation(() -> stub.setPolicy(policy.clone().setPolicy("kubernetes-memoryqos").setSessionLimitBytes(64L << 20)
+                .setSessionRequestBytes(128L << 20).build()), "session_request_bytes", "0..session_limit_bytes");
 
         var usage = stub.getSessionUsage(io.keelson.agentcgroup.v1.GetSessionUsageRequest.newBuilder().setSessionId("s1").build());
         assertThat(usage.getCallsFinished()).isEqualTo(3);

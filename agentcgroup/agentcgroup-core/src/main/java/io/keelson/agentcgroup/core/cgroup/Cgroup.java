@@ -96,6 +96,47 @@ public final class Cgroup {
         }
     }
 
+    /** Lifts the group's limits (v1: -1, memory+swap first; v2: {@code max} for memory.max and memory.high). */
+    public void unlimitMemory() {
+        if (memoryV1) {
+            Path memsw = memory.resolve("memory.memsw.limit_in_bytes");
+            if (fs.exists(memsw)) {
+                fs.write(memsw, "-1");
+            }
+            fs.write(memory.resolve("memory.limit_in_bytes"), "-1");
+        } else {
+            fs.write(memory.resolve("memory.max"), "max");
+            fs.write(memory.resolve("memory.high"), "max");
+        }
+    }
+
+    /**
+     * The throttling limit ({@code memory.high}): above it the kernel reclaims and slows the group's allocations
+     * rather than killing. Cgroup v1 has no such limit; see {@link Cgroups#hasMemoryHigh()}.
+     */
+    public void limitMemoryHigh(long bytes) {
+        if (memoryV1) {
+            throw new CgroupException("cgroup v1 has no memory.high for " + path + " (it needs the cgroup v2 memory controller)");
+        }
+        fs.write(memory.resolve("memory.high"), bytes == Long.MAX_VALUE ? "max" : Long.toString(bytes));
+    }
+
+    /** The hard limit in force ({@link Long#MAX_VALUE} for none; v1 reports a huge page-aligned number for none). */
+    public long memoryMax() {
+        long max = fs.readLong(memory.resolve(memoryV1 ? "memory.limit_in_bytes" : "memory.max"));
+        return memoryV1 && max >= (Long.MAX_VALUE & ~0xFFFL) ? Long.MAX_VALUE : max;
+    }
+
+    /** The memory.high in force ({@link Long#MAX_VALUE} for none, and always on v1). */
+    public long memoryHigh() {
+        return memoryV1 ? Long.MAX_VALUE : fs.readLong(memory.resolve("memory.high"));
+    }
+
+    /** Memory pressure (PSI) of the group's tasks, from cgroup2 where the kernel keeps it (also on a hybrid host). */
+    public Optional<Pressure> memoryPressure() {
+        return unified.map(u -> u.resolve("memory.pressure")).filter(fs::exists).map(f -> Pressure.parse(fs.read(f), f.toString()));
+    }
+
     public long memoryCurrent() {
         return fs.readLong(memory.resolve(memoryV1 ? "memory.usage_in_bytes" : "memory.current"));
     }

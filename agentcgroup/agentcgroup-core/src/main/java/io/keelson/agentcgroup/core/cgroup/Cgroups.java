@@ -53,6 +53,16 @@ public final class Cgroups implements AutoCloseable {
         return new Cgroups(fs, "emulated (fake cgroupfs + simulated kernel)", dir, false, Optional.of(dir), Optional.empty(), false);
     }
 
+    /** Whether groups have {@code memory.high} (cgroup v2 and the emulated tree; v1 has no throttling limit). */
+    public boolean hasMemoryHigh() {
+        return !memoryV1;
+    }
+
+    /** Whether groups report memory pressure (PSI in cgroup2, which a hybrid host keeps too; emulated in the fake tree). */
+    public boolean hasMemoryPressure() {
+        return unifiedRoot.map(u -> fs.exists(u.getParent().resolve("memory.pressure"))).orElse(false);
+    }
+
     /** Whether a simulated kernel, not the host's, serves this tree. */
     public boolean emulated() {
         return fs instanceof FakeCgroupFs;

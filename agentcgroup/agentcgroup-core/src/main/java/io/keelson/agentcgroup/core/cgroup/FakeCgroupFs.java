@@ -32,7 +32,7 @@ public final class FakeCgroupFs implements CgroupFs {
     private static final String INBOX = "cgroup.procs";
     private static final String MEMBERS = "keelson.members";
     private static final Set<String> FILES = Set.of("cgroup.procs", "cgroup.events", "cgroup.freeze", "cgroup.kill", "memory.current",
-            "memory.peak", "memory.max", "memory.high", "memory.events", "cpu.stat");
+            "memory.peak", "memory.max", "memory.high", "memory.events", "memory.pressure", "cpu.stat");
 
     private final Path root;
     private final SimulatedKernel kernel;

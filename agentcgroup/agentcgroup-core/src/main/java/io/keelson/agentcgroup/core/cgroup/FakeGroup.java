@@ -18,8 +18,9 @@ final class FakeGroup {
     boolean freeze;
     long max = Long.MAX_VALUE;
     long high = Long.MAX_VALUE;
-    /** Stopped on alternate ticks while over {@link #high}, as reclaim throttling slows a real group. */
+    /** Stopped for some ticks of each cycle while over {@link #high}, as reclaim throttling slows a real group. */
     boolean throttled;
+    int throttleCycle;
 
     long current;
     long peak;
@@ -29,6 +30,9 @@ final class FakeGroup {
     long eventsOomKill;
     long userMicros;
     long systemMicros;
+    /** Emulated PSI: members stopped for throttling are stalled on memory (all of them at once: some = full). */
+    long stallMicros;
+    double stallAvg10;
 
     FakeGroup(Path dir, Optional<FakeGroup> parent) {
         this.dir = dir;
@@ -70,6 +74,11 @@ final class FakeGroup {
             case "memory.max" -> limit(max);
             case "memory.high" -> limit(high);
             case "memory.events" -> "low 0\nhigh " + eventsHigh + "\nmax " + eventsMax + "\noom " + eventsOom + "\noom_kill " + eventsOomKill;
+            case "memory.pressure" -> {
+                String figures = String.format(java.util.Locale.ROOT, "avg10=%.2f avg60=%.2f avg300=%.2f total=%d", stallAvg10 * 100,
+                        stallAvg10 * 100, stallAvg10 * 100, stallMicros);
+                yield "some " + figures + "\nfull " + figures;
+            }
             case "cpu.stat" -> "usage_usec " + (userMicros + systemMicros) + "\nuser_usec " + userMicros + "\nsystem_usec " + systemMicros;
             default -> throw new CgroupException(dir.resolve(name) + " cannot be read");
         };

@@ -14,7 +14,8 @@ import java.util.Set;
  * The kernel behind {@link FakeCgroupFs}: it charges real processes to fake groups and enforces the groups'
  * settings with signals. Each tick it adopts the children of members (a fork stays in its parent's group), samples
  * their resident memory and CPU time from {@code /proc}, OOM-kills the largest process of a group over
- * {@code memory.max}, throttles a group over {@code memory.high} by stopping it on alternate ticks, and stops the
+ * {@code memory.max}, throttles a group over {@code memory.high} by stopping it for more ticks the further over it is
+ * (its stall shows as memory pressure), and stops the
  * members of frozen groups. Unlike the real kernel it acts between allocations, not at them: a process can
  * overshoot a limit for up to one tick, and resident memory counts shared pages once per process.
  */
@@ -26,6 +27,7 @@ final class SimulatedKernel {
     private final Map<Long, Long> rss = new HashMap<>();
     /** Pids this kernel stopped (frozen or throttled), so it resumes exactly those. */
     private final Set<Long> stopped = new HashSet<>();
+    private long lastTick = System.nanoTime();
 
     SimulatedKernel(HostProcesses processes) {
         this.processes = processes;
@@ -82,6 +84,25 @@ final class SimulatedKernel {
             enforce(group);
         }
         reconcile(root);
+        long now = System.nanoTime();
+        chargeStalls(all, (now - lastTick) / 1_000);
+        lastTick = now;
+    }
+
+    /**
+     * Emulated PSI: a group stalls while any process in it or below is stopped for throttling; the 10 s average
+     * decays exponentially as the kernel's does.
+     */
+    private void chargeStalls(List<FakeGroup> all, long micros) {
+        double decay = Math.exp(-micros / 10e6);
+        for (FakeGroup group : all) {
+            boolean[] stalled = {false};
+            group.forEachInSubtree(g -> stalled[0] |= g.throttledHere() && !g.members.isEmpty());
+            if (stalled[0]) {
+                group.stallMicros += micros;
+            }
+            group.stallAvg10 = group.stallAvg10 * decay + (stalled[0] ? 1 - decay : 0);
+        }
     }
 
     /** SIGKILLs every process in {@code group} and below, children not yet adopted included, as {@code cgroup.kill}. */
@@ -140,9 +161,12 @@ final class SimulatedKernel {
     private void enforce(FakeGroup group) {
         if (group.high != Long.MAX_VALUE && group.current > group.high) {
             group.eventsHigh++;
-            group.throttled = !group.throttled;
+            // the further over, the longer it is held: 1 tick stopped per 1 running just over, up to 9 per 1 at 80 % over
+            int stoppedTicks = 1 + (int) (Math.min(0.8, (double) (group.current - group.high) / Math.max(1, group.high)) * 10);
+            group.throttled = group.throttleCycle++ % (stoppedTicks + 1) < stoppedTicks;
         } else {
             group.throttled = false;
+            group.throttleCycle = 0;
         }
         while (group.max != Long.MAX_VALUE && group.current > group.max) {
             group.eventsMax++;
@@ -154,8 +178,10 @@ final class SimulatedKernel {
             long freed = rss.getOrDefault(pid, 0L);
             processes.signal(pid, HostProcesses.SIGKILL);
             group.eventsOom++;
-            group.eventsOomKill++;
             FakeGroup home = groupOf.get(pid);
+            for (Optional<FakeGroup> g = Optional.of(home); g.isPresent(); g = g.get().parent) {
+                g.get().eventsOomKill++; // as v2's hierarchical memory.events: the victim's group and every ancestor
+            }
             forget(home, pid);
             for (Optional<FakeGroup> g = Optional.of(home); g.isPresent(); g = g.get().parent) {
                 g.get().current -= freed;

@@ -19,30 +19,40 @@ import java.util.function.Consumer;
  * ticks. Every action is reported with its reaction time: from the sample that showed the condition to the
  * completed write.
  */
-public final class PressureGuard {
-
-    /** What the guard did, and how long after the deciding sample. */
-    public record Action(String session, Kind kind, String reason, long reactionNanos) {
-        public enum Kind { FREEZE, THAW, KILL }
-    }
+public final class PressureGuard implements HostPolicy {
 
     static final int HISTORY_TICKS = 10;        // growth over 1 s at 100 ms ticks
     static final int KILL_FROZEN_AFTER_TICKS = 200;
 
     private final SessionRegistry sessions;
     private final long budget;
-    private final Consumer<Action> listener;
+    private final Consumer<PolicyAction> listener;
     private final Map<String, Deque<Long>> usage = new HashMap<>();
     private final Map<String, Integer> frozenTicks = new HashMap<>();
 
     /** @param budget host memory the sessions may use together (e.g. what is left for agents after the system's needs) */
-    public PressureGuard(SessionRegistry sessions, long budget, Consumer<Action> listener) {
+    public PressureGuard(SessionRegistry sessions, long budget, Consumer<PolicyAction> listener) {
         this.sessions = sessions;
         this.budget = budget;
         this.listener = listener;
     }
 
+    @Override
+    public String name() {
+        return "agentcgroup";
+    }
+
+    /** Thaws the sessions it froze. */
+    @Override
+    public synchronized void release() {
+        for (String id : frozenTicks.keySet()) {
+            sessions.get(id).ifPresent(s -> s.cgroup().freeze(false));
+        }
+        frozenTicks.clear();
+    }
+
     /** One sampling and decision round; run it every 100 ms. */
+    @Override
     public synchronized void tick() {
         long sampled = System.nanoTime();
         List<SessionRegistry.Session> open = sessions.sessions();
@@ -85,14 +95,14 @@ public final class PressureGuard {
                     .reduce((a, b) -> b).ifPresent(s -> {
                         s.cgroup().freeze(true);
                         frozenTicks.put(s.id(), 0);
-                        listener.accept(new Action(s.id(), Action.Kind.FREEZE, "a high-priority session is growing and only "
+                        listener.accept(new PolicyAction(s.id(), PolicyAction.Kind.FREEZE, "a high-priority session is growing and only "
                                 + (free >> 20) + " MiB of the budget is free", System.nanoTime() - sampled));
                     });
         } else if (!highGrowing && free >= 2 * watermark) {
             lows.stream().filter(s -> frozenTicks.containsKey(s.id())).findFirst().ifPresent(s -> {
                 s.cgroup().freeze(false);
                 frozenTicks.remove(s.id());
-                listener.accept(new Action(s.id(), Action.Kind.THAW, "memory is back (" + (free >> 20) + " MiB free)",
+                listener.accept(new PolicyAction(s.id(), PolicyAction.Kind.THAW, "memory is back (" + (free >> 20) + " MiB free)",
                         System.nanoTime() - sampled));
             });
         }
@@ -101,10 +111,10 @@ public final class PressureGuard {
     }
 
     private void kill(SessionRegistry.Session s, String reason, long sampled) {
-        s.cgroup().kill();
+        sessions.killByPolicy(s, name(), reason);
         if (frozenTicks.remove(s.id()) != null) {
             s.cgroup().freeze(false); // killed processes must run to die
         }
-        listener.accept(new Action(s.id(), Action.Kind.KILL, reason, System.nanoTime() - sampled));
+        listener.accept(new PolicyAction(s.id(), PolicyAction.Kind.KILL, reason, System.nanoTime() - sampled));
     }
 }

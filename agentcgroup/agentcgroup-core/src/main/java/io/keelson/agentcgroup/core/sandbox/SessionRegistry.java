@@ -67,6 +67,11 @@ public final class SessionRegistry {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
+    /** The last policy kill per session, so a call it ended is told why instead of seeing a bare SIGKILL. */
+    private final Map<String, PolicyKill> policyKills = new ConcurrentHashMap<>();
+
+    private record PolicyKill(String policy, String reason, long atNanos) {
+    }
 
     public SessionRegistry(ToolCallRunner runner, Path sessionsDir, Set<String> operatorAllowed, List<Path> searchPath) {
         this.runner = runner;
@@ -134,7 +139,10 @@ public final class SessionRegistry {
             throw new SandboxException(SandboxException.Kind.EXISTS, "call_id", "call '" + callId + "' is already running");
         }
         try {
-            ToolCallResult result = runner.run(sessionId, callId, resolved, limit, timeout, session.workDir(), output);
+            long started = System.nanoTime();
+            long sessionOomKills = session.cgroup().oomKills();
+            ToolCallResult result = explained(session, runner.run(sessionId, callId, resolved, limit, timeout, session.workDir(), output),
+                    started, sessionOomKills);
             synchronized (session.history()) {
                 session.history().addLast(new FinishedCall(callId, argv.get(0), result));
                 while (session.history().size() > HISTORY) {
@@ -146,6 +154,38 @@ public final class SessionRegistry {
         } finally {
             running.remove(key);
         }
+    }
+
+    /**
+     * Kills every process of the session for a memory policy, remembering why: the calls it ends get
+     * {@link ToolCallResult.Verdict.KilledByPolicy} with {@code reason}.
+     */
+    public void killByPolicy(Session session, String policy, String reason) {
+        policyKills.put(session.id(), new PolicyKill(policy, reason, System.nanoTime()));
+        session.cgroup().kill();
+    }
+
+    /** A call that merely "completed" with a failure may have been killed for its session: say so, and why. */
+    private ToolCallResult explained(Session session, ToolCallResult result, long started, long sessionOomKillsBefore) {
+        if (!(result.verdict() instanceof ToolCallResult.Verdict.Completed c) || c.exitCode() == 0) {
+            return result;
+        }
+        PolicyKill kill = policyKills.get(session.id());
+        ToolCallResult.Verdict verdict;
+        if (kill != null && kill.atNanos() - started >= 0) {
+            verdict = new ToolCallResult.Verdict.KilledByPolicy(kill.policy(), kill.reason());
+        } else if (session.cgroup().oomKills() > sessionOomKillsBefore || result.oomKills() > 0) {
+            // not its own limit (the runner names that): the session's (v2 counts the kill there too, v1 only in the call), else the host's
+            long limit = session.cgroup().memoryMax();
+            verdict = limit == Long.MAX_VALUE
+                    ? new ToolCallResult.Verdict.OutOfMemory(ToolCallResult.Verdict.OutOfMemory.Scope.HOST, 0, result.peakBytes().orElse(0))
+                    : new ToolCallResult.Verdict.OutOfMemory(ToolCallResult.Verdict.OutOfMemory.Scope.SESSION, limit,
+                            session.cgroup().memoryPeak().orElse(limit));
+        } else {
+            return result;
+        }
+        return new ToolCallResult(result.callId(), result.exitCode(), result.peakBytes(), result.oomKills(), result.wall(), result.cpu(),
+                verdict, result.output());
     }
 
     private final Map<String, Counters> counters = new ConcurrentHashMap<>();
@@ -187,6 +227,7 @@ public final class SessionRegistry {
     public void close(String sessionId) {
         Session session = sessions.remove(sessionId);
         counters.remove(sessionId);
+        policyKills.remove(sessionId);
         if (session == null) {
             throw new SandboxException(SandboxException.Kind.NOT_FOUND, "session_id", "no open session '" + sessionId + "'");
         }

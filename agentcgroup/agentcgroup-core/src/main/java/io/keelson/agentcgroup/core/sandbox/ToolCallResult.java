@@ -27,14 +27,29 @@ public record ToolCallResult(String callId, int exitCode, OptionalLong peakBytes
             }
         }
 
-        /** The kernel killed it for memory: the limit it hit, and the advice. */
-        record OutOfMemory(long limitBytes, long peakBytes) implements Verdict {
+        /** The kernel killed it for memory: whose limit it hit (the call's own, its session's, or the host ran out), and the advice. */
+        record OutOfMemory(Scope scope, long limitBytes, long peakBytes) implements Verdict {
+            public enum Scope { CALL, SESSION, HOST }
+
             @Override
             public String explain() {
-                return "killed by the kernel: out of memory. The tool call's memory limit is " + limitBytes / (1024 * 1024)
-                        + " MiB and it reached " + peakBytes / (1024 * 1024) + " MiB. Use less memory (smaller inputs, "
+                String what = switch (scope) {
+                    case CALL -> "The tool call's memory limit is " + limitBytes / (1024 * 1024) + " MiB and it reached ";
+                    case SESSION -> "The session's memory limit is " + limitBytes / (1024 * 1024) + " MiB and the session reached ";
+                    case HOST -> "The host ran out of memory (no limit of the call or its session was reached); the call had reached ";
+                };
+                return "killed by the kernel: out of memory. " + what + peakBytes / (1024 * 1024) + " MiB. Use less memory (smaller inputs, "
                         + "streaming instead of loading everything, fewer parallel jobs) or ask for a larger limit "
                         + "with a memory hint such as memory:2g.";
+            }
+        }
+
+        /** The host's memory policy killed the call's session to save the others: which policy, and why. */
+        record KilledByPolicy(String policy, String reason) implements Verdict {
+            @Override
+            public String explain() {
+                return "killed by the host's memory policy (" + policy + "): " + reason + ". Nothing in the command failed; "
+                        + "retry when the host has memory again, or with a smaller footprint.";
             }
         }
 

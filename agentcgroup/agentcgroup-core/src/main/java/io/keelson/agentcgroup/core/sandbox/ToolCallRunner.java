@@ -81,7 +81,8 @@ public final class ToolCallRunner {
             if (!finished) {
                 verdict = new ToolCallResult.Verdict.TimedOut(timeout);
             } else if (oomKills > 0 && memoryLimit.isPresent()) {
-                verdict = new ToolCallResult.Verdict.OutOfMemory(memoryLimit.getAsLong(), peak.orElse(memoryLimit.getAsLong()));
+                verdict = new ToolCallResult.Verdict.OutOfMemory(ToolCallResult.Verdict.OutOfMemory.Scope.CALL, memoryLimit.getAsLong(),
+                        peak.orElse(memoryLimit.getAsLong()));
             } else {
                 verdict = new ToolCallResult.Verdict.Completed(exit);
             }

@@ -1,6 +1,9 @@
 package io.keelson.agentcgroup.core.sim;
 
-import java.util.Comparator;
+import io.keelson.agentcgroup.core.policy.MemoryQos;
+import io.keelson.agentcgroup.core.policy.PressureKill;
+import io.keelson.agentcgroup.core.policy.Senpai;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,15 +15,12 @@ import java.util.Map;
  */
 public final class Policies {
 
-    static final long MIB = 1024 * 1024;
-    private static final long PAGE = 4096;
-
     private Policies() {
     }
 
     /** Every policy, baselines first, in the order results are reported. */
     public static List<Policy> all() {
-        return List.of(none(), staticAtPeak(), staticAtAverage(), kubernetesMemoryQos(0.9), senpai(), oomd(), agentCgroup());
+        return List.of(none(), staticAtPeak(), staticAtAverage(), kubernetesMemoryQos(MemoryQos.DEFAULT_FACTOR), senpai(), oomd(), agentCgroup());
     }
 
     /** No limits: the kernel's global OOM killer picks the largest tenant when the host runs out. */
@@ -63,10 +63,8 @@ public final class Policies {
                 }
                 applied = true;
                 for (Host.Tenant t : host.tenants()) {
-                    long request = t.spec().average();
-                    long limit = t.spec().peak();
-                    host.setMax(t, limit);
-                    host.setHigh(t, (long) Math.floor((request + factor * (limit - request)) / PAGE) * PAGE);
+                    host.setMax(t, t.spec().peak());
+                    host.setHigh(t, MemoryQos.memoryHigh(t.spec().average(), t.spec().peak(), factor));
                 }
             }
         };
@@ -92,16 +90,10 @@ public final class Policies {
         };
     }
 
-    /**
-     * senpai (facebookincubator/senpai): every second the stall time is added to an integral; above the target
-     * (10 ms) memory.high rises by min((integral/target / 20)², 1); otherwise every 6 s it falls by
-     * min(1 % × ((target/integral) / 10)², 1 %); clamped to [100 MiB, 100 GiB].
-     */
+    /** senpai ({@link Senpai}) on each tenant, fed the tenant's stall time over the last second. */
     public static Policy senpai() {
         return new Policy() {
-            private static final double TARGET = 0.010;
-            private static final double INTERVAL = 6;
-            private final Map<Host.Tenant, double[]> state = new HashMap<>(); // integral, last adjust, last second
+            private final Map<Host.Tenant, Senpai> controllers = new HashMap<>();
 
             @Override
             public String name() {
@@ -114,45 +106,22 @@ public final class Policies {
                     if (!t.alive()) {
                         continue;
                     }
-                    double[] s = state.computeIfAbsent(t, k -> new double[]{0, host.now(), host.now()});
+                    Senpai senpai = controllers.computeIfAbsent(t, k -> new Senpai(host.now()));
                     if (t.high() == Long.MAX_VALUE) {
-                        host.setHigh(t, clamp(Math.max(t.usage(), 100 * MIB)));
+                        host.setHigh(t, Senpai.initialHigh(t.usage()));
                     }
-                    if (host.now() - s[2] < 1.0 - 1e-9) {
-                        continue;
-                    }
-                    s[2] = host.now();
-                    s[0] += t.stalledLast(10);
-                    double limit = t.high();
-                    if (s[0] > TARGET) {
-                        double error = s[0] / TARGET;
-                        double adj = Math.min(Math.pow(error / 20, 2), 1.0);
-                        host.setHigh(t, clamp((long) (limit + limit * adj)));
-                        s[0] = 0;
-                        s[1] = host.now();
-                    } else if (host.now() - s[1] >= INTERVAL) {
-                        double error = TARGET / Math.max(s[0], 1e-6);
-                        double adj = Math.min(0.01 * Math.pow(error / 10, 2), 0.01);
-                        host.setHigh(t, clamp((long) (limit - limit * adj)));
-                        s[0] = 0;
-                        s[1] = host.now();
+                    if (senpai.due(host.now())) {
+                        host.setHigh(t, senpai.adjust(host.now(), t.stalledLast(10), t.high()));
                     }
                 }
-            }
-
-            private long clamp(long bytes) {
-                return Math.max(100 * MIB, Math.min(bytes, 100L * 1024 * MIB));
             }
         };
     }
 
-    /**
-     * systemd-oomd: a tenant whose memory pressure stays above 60 % for 30 s is killed (the one under most
-     * pressure); no limits otherwise.
-     */
+    /** systemd-oomd's rule ({@link PressureKill}): a tenant whose memory pressure stays above 60 % for 30 s is killed; no limits otherwise. */
     public static Policy oomd() {
         return new Policy() {
-            private final Map<Host.Tenant, Double> since = new HashMap<>();
+            private final PressureKill<Host.Tenant> rule = new PressureKill<>(PressureKill.DEFAULT_LIMIT, PressureKill.DEFAULT_SECONDS);
 
             @Override
             public String name() {
@@ -162,15 +131,13 @@ public final class Policies {
             @Override
             public void tick(Host host) {
                 for (Host.Tenant t : host.tenants()) {
-                    if (t.alive() && t.pressure() > 0.60) {
-                        since.putIfAbsent(t, host.now());
+                    if (t.alive()) {
+                        rule.observe(t, t.pressure(), host.now());
                     } else {
-                        since.remove(t);
+                        rule.forget(t);
                     }
                 }
-                since.entrySet().stream().filter(e -> host.now() - e.getValue() >= 30)
-                        .max(Comparator.comparingDouble(e -> e.getKey().pressure()))
-                        .ifPresent(e -> host.kill(e.getKey(), "systemd-oomd: memory pressure above 60% for 30 s"));
+                rule.victim(host.now()).ifPresent(t -> host.kill(t, "systemd-oomd: memory pressure above 60% for 30 s"));
             }
         };
     }

@@ -3,6 +3,7 @@ package io.keelson.agentcgroup.core.bench;
 import io.keelson.agentcgroup.core.cgroup.CgroupException;
 import io.keelson.agentcgroup.core.cgroup.CgroupLayout;
 import io.keelson.agentcgroup.core.cgroup.Cgroups;
+import io.keelson.agentcgroup.core.live.PolicyAction;
 import io.keelson.agentcgroup.core.live.PressureGuard;
 import io.keelson.agentcgroup.core.sandbox.CommandPolicy;
 import io.keelson.agentcgroup.core.sandbox.SessionRegistry;
@@ -61,7 +62,7 @@ public final class GuardReactionBenchmark {
         SessionRegistry registry = new SessionRegistry(new ToolCallRunner(cgroups), work, Set.of("sh", "sleep", "head", "tr"),
                 CommandPolicy.DEFAULT_SEARCH_PATH);
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
-        List<PressureGuard.Action> actions = new CopyOnWriteArrayList<>();
+        List<PolicyAction> actions = new CopyOnWriteArrayList<>();
         try {
             registry.create("high", Priority.HIGH, OptionalLong.empty(), Set.of("sh", "head", "tr"));
             registry.create("low", Priority.LOW, OptionalLong.empty(), Set.of("sh", "sleep"));
@@ -82,8 +83,8 @@ public final class GuardReactionBenchmark {
             registry.closeAll();
             cgroups.removeAll();
         }
-        for (PressureGuard.Action.Kind kind : PressureGuard.Action.Kind.values()) {
-            List<Long> nanos = new ArrayList<>(actions.stream().filter(a -> a.kind() == kind).map(PressureGuard.Action::reactionNanos).toList());
+        for (PolicyAction.Kind kind : PolicyAction.Kind.values()) {
+            List<Long> nanos = new ArrayList<>(actions.stream().filter(a -> a.kind() == kind).map(PolicyAction::reactionNanos).toList());
             if (nanos.isEmpty()) {
                 System.out.printf(Locale.ROOT, "guard reaction %-6s: none in %d rounds%n", kind, ROUNDS);
                 continue;

@@ -63,7 +63,7 @@ class PressureGuardTest {
         open(backend);
         registry.create("high", Priority.HIGH, OptionalLong.empty(), Set.of("sh"));
         registry.create("low", Priority.LOW, OptionalLong.empty(), Set.of("sh", "sleep"));
-        List<PressureGuard.Action> actions = new CopyOnWriteArrayList<>();
+        List<PolicyAction> actions = new CopyOnWriteArrayList<>();
         // a 300 MiB budget: the high call's burst (150 MB in well under a second) leaves too little for the low one to grow, not none
         PressureGuard guard = new PressureGuard(registry, 300L << 20, actions::add);
         ticks = Executors.newSingleThreadScheduledExecutor();
@@ -79,10 +79,10 @@ class PressureGuardTest {
         ToolCallResult lowResult = low.get(60, TimeUnit.SECONDS);
         assertThat(lowResult.output()).as("low call: %s; guard actions: %s; high peak %s", lowResult, actions, high.peakBytes()).contains("low-done");
 
-        assertThat(actions).as("high call %s", high).extracting(PressureGuard.Action::kind).startsWith(PressureGuard.Action.Kind.FREEZE);
-        assertThat(actions).filteredOn(a -> a.kind() == PressureGuard.Action.Kind.FREEZE).allSatisfy(a -> assertThat(a.session()).isEqualTo("low"));
-        assertThat(actions).extracting(PressureGuard.Action::kind).contains(PressureGuard.Action.Kind.THAW);
-        assertThat(actions).noneMatch(a -> a.kind() == PressureGuard.Action.Kind.KILL);
+        assertThat(actions).as("high call %s", high).extracting(PolicyAction::kind).startsWith(PolicyAction.Kind.FREEZE);
+        assertThat(actions).filteredOn(a -> a.kind() == PolicyAction.Kind.FREEZE).allSatisfy(a -> assertThat(a.session()).isEqualTo("low"));
+        assertThat(actions).extracting(PolicyAction::kind).contains(PolicyAction.Kind.THAW);
+        assertThat(actions).noneMatch(a -> a.kind() == PolicyAction.Kind.KILL);
         assertThat(lowResult.wall()).isGreaterThan(Duration.ofSeconds(2)); // it waited while frozen
     }
 }
