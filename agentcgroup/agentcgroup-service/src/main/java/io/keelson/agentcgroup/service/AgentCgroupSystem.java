@@ -119,6 +119,8 @@ public final class AgentCgroupSystem implements AutoCloseable {
     private static io.keelson.agentcgroup.v1.EventKind kind(io.keelson.agentcgroup.core.live.PolicyAction.Kind kind) {
         return switch (kind) {
             case LIMIT -> io.keelson.agentcgroup.v1.EventKind.EVENT_KIND_LIMIT_SET;
+            case THROTTLE -> io.keelson.agentcgroup.v1.EventKind.EVENT_KIND_THROTTLED;
+            case RESUME -> io.keelson.agentcgroup.v1.EventKind.EVENT_KIND_RESUMED;
             case FREEZE -> io.keelson.agentcgroup.v1.EventKind.EVENT_KIND_FROZEN;
             case THAW -> io.keelson.agentcgroup.v1.EventKind.EVENT_KIND_THAWED;
             case KILL -> io.keelson.agentcgroup.v1.EventKind.EVENT_KIND_KILLED;

@@ -46,7 +46,7 @@ final class LivePolicy {
         this.actions = actions;
         this.budget = budget;
         this.name = "agentcgroup";
-        this.policy = Optional.of(new PressureGuard(sessions, budget, actions));
+        this.policy = Optional.of(new PressureGuard(sessions, budget, cgroups.hasMemoryHigh(), actions));
         this.settings = settings();
     }
 
@@ -79,7 +79,7 @@ final class LivePolicy {
         }
         long newBudget = request.getMemoryBudgetBytes() == 0 ? budget : request.getMemoryBudgetBytes();
         Optional<HostPolicy> next = switch (newName) {
-            case "agentcgroup" -> Optional.of(new PressureGuard(sessions, newBudget, actions));
+            case "agentcgroup" -> Optional.of(new PressureGuard(sessions, newBudget, cgroups.hasMemoryHigh(), actions));
             case "static" -> Optional.of(FixedLimits.staticLimit(sessions, limit, actions));
             case "kubernetes-memoryqos" -> Optional.of(FixedLimits.kubernetesMemoryQos(sessions, requestBytes, limit, factor, actions));
             case "senpai" -> Optional.of(new SenpaiPolicy(sessions, actions));
@@ -101,7 +101,7 @@ final class LivePolicy {
 
     private String settings() {
         return switch (name) {
-            case "agentcgroup" -> "freeze, then kill, low-priority sessions while a high-priority one grows into the budget of " + mib(budget);
+            case "agentcgroup" -> (cgroups.hasMemoryHigh() ? "throttle, then freeze" : "freeze") + ", then kill, low-priority sessions while a high-priority one grows into the budget of " + mib(budget);
             case "senpai" -> "memory.high per session steered once a second from its memory stall (target 10 ms/s)";
             default -> "no limits";
         };

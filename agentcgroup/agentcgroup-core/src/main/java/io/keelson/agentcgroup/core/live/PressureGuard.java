@@ -7,17 +7,20 @@ import io.keelson.agentcgroup.core.sim.Priority;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * AgentCgroup's policy on the real host, the live counterpart of the simulator's {@code AgentCgroupPolicy}: every
- * tick it samples each session's memory, and while a high-priority session grows into a host budget that is
- * running out, it freezes the newest low-priority session (its tool calls stop allocating), thaws it once the
- * high-priority sessions have stopped growing and memory is back, and kills it when the host is about to run out or it has been frozen for {@link #KILL_FROZEN_AFTER_TICKS}
- * ticks. Every action is reported with its reaction time: from the sample that showed the condition to the
- * completed write.
+ * AgentCgroup's policy on the real host, the live counterpart of the simulator's {@code AgentCgroupPolicy}. Every
+ * tick it samples each session's memory; while a high-priority session grows into a host budget that is running
+ * out, it escalates on the low-priority sessions: throttle ({@code memory.high} held at their usage, so they stall
+ * instead of growing; where the backend has memory.high), then freeze the newest, then kill the newest when the
+ * host is about to run out or one has been frozen for {@link #KILL_FROZEN_AFTER_TICKS} ticks. Once the high
+ * sessions stop growing and memory is back it resumes them: thaw first, then lift the throttles. Every action is
+ * reported with its reaction time, from the sample that showed the condition to the completed write.
  */
 public final class PressureGuard implements HostPolicy {
 
@@ -26,14 +29,20 @@ public final class PressureGuard implements HostPolicy {
 
     private final SessionRegistry sessions;
     private final long budget;
+    private final boolean throttle;
     private final Consumer<PolicyAction> listener;
     private final Map<String, Deque<Long>> usage = new HashMap<>();
     private final Map<String, Integer> frozenTicks = new HashMap<>();
+    private final Set<String> throttled = new HashSet<>();
 
-    /** @param budget host memory the sessions may use together (e.g. what is left for agents after the system's needs) */
-    public PressureGuard(SessionRegistry sessions, long budget, Consumer<PolicyAction> listener) {
+    /**
+     * @param budget   host memory the sessions may use together (e.g. what is left for agents after the system's needs)
+     * @param throttle whether sessions have memory.high (cgroup v2, emulated); without it escalation starts at freezing
+     */
+    public PressureGuard(SessionRegistry sessions, long budget, boolean throttle, Consumer<PolicyAction> listener) {
         this.sessions = sessions;
         this.budget = budget;
+        this.throttle = throttle;
         this.listener = listener;
     }
 
@@ -42,13 +51,17 @@ public final class PressureGuard implements HostPolicy {
         return "agentcgroup";
     }
 
-    /** Thaws the sessions it froze. */
+    /** Thaws the sessions it froze and lifts its throttles. */
     @Override
     public synchronized void release() {
         for (String id : frozenTicks.keySet()) {
             sessions.get(id).ifPresent(s -> s.cgroup().freeze(false));
         }
+        for (String id : throttled) {
+            sessions.get(id).ifPresent(s -> s.cgroup().limitMemoryHigh(Long.MAX_VALUE));
+        }
         frozenTicks.clear();
+        throttled.clear();
     }
 
     /** One sampling and decision round; run it every 100 ms. */
@@ -56,35 +69,46 @@ public final class PressureGuard implements HostPolicy {
     public synchronized void tick() {
         long sampled = System.nanoTime();
         List<SessionRegistry.Session> open = sessions.sessions();
+        Map<String, Long> now = new HashMap<>();
         long used = 0;
         long reserve = 0;
         boolean highGrowing = false;
         for (SessionRegistry.Session s : open) {
-            long now;
+            long current;
             try {
-                now = s.cgroup().memoryCurrent();
+                current = s.cgroup().memoryCurrent();
             } catch (CgroupException e) {
                 continue; // closed meanwhile
             }
+            now.put(s.id(), current);
             Deque<Long> history = usage.computeIfAbsent(s.id(), k -> new ArrayDeque<>());
-            history.addLast(now);
+            history.addLast(current);
             while (history.size() > HISTORY_TICKS) {
                 history.removeFirst();
             }
-            used += now;
+            used += current;
             if (s.priority() == Priority.HIGH) {
-                long growth = now - history.stream().skip(Math.max(0, history.size() - HISTORY_TICKS)).findFirst().orElse(now);
+                long growth = current - history.peekFirst();
                 reserve += Math.max(0, growth); // what its burst is taking, as the simulated policy reserves
                 highGrowing |= growth > 0;
             }
         }
-        usage.keySet().retainAll(open.stream().map(SessionRegistry.Session::id).toList());
+        List<String> ids = open.stream().map(SessionRegistry.Session::id).toList();
+        usage.keySet().retainAll(ids);
+        throttled.retainAll(ids);
+        frozenTicks.keySet().retainAll(ids);
         long free = budget - used;
         long watermark = budget / 20;
-        List<SessionRegistry.Session> lows = open.stream().filter(s -> s.priority() == Priority.LOW).toList();
-        for (SessionRegistry.Session s : lows) {
-            if (s.cgroup().canFreeze() && frozenTicks.containsKey(s.id())) {
-                frozenTicks.merge(s.id(), 1, Integer::sum);
+        List<SessionRegistry.Session> lows = open.stream().filter(s -> s.priority() == Priority.LOW && now.containsKey(s.id())).toList();
+        frozenTicks.replaceAll((id, ticks) -> ticks + 1);
+        if (throttle && highGrowing && free < 2 * watermark + reserve) { // the first step, and alongside the later ones
+            for (SessionRegistry.Session s : lows) {
+                if (!throttled.contains(s.id()) && s.cgroup().populated()) {
+                    s.cgroup().limitMemoryHigh(Math.max(now.get(s.id()), SessionRegistry.MEMORY_FLOOR));
+                    throttled.add(s.id());
+                    act(s, PolicyAction.Kind.THROTTLE, "memory.high held at its usage (" + (now.get(s.id()) >> 20)
+                            + " MiB) while a high-priority session grows", sampled);
+                }
             }
         }
         if (highGrowing && free < watermark / 2) {
@@ -95,16 +119,20 @@ public final class PressureGuard implements HostPolicy {
                     .reduce((a, b) -> b).ifPresent(s -> {
                         s.cgroup().freeze(true);
                         frozenTicks.put(s.id(), 0);
-                        listener.accept(new PolicyAction(s.id(), PolicyAction.Kind.FREEZE, "a high-priority session is growing and only "
-                                + (free >> 20) + " MiB of the budget is free", System.nanoTime() - sampled));
+                        act(s, PolicyAction.Kind.FREEZE, "a high-priority session is growing and only " + (free >> 20) + " MiB of the budget is free",
+                                sampled);
                     });
         } else if (!highGrowing && free >= 2 * watermark) {
-            lows.stream().filter(s -> frozenTicks.containsKey(s.id())).findFirst().ifPresent(s -> {
+            // resume gently: one thaw per tick, the throttles once nothing is frozen
+            lows.stream().filter(s -> frozenTicks.containsKey(s.id())).findFirst().ifPresentOrElse(s -> {
                 s.cgroup().freeze(false);
                 frozenTicks.remove(s.id());
-                listener.accept(new PolicyAction(s.id(), PolicyAction.Kind.THAW, "memory is back (" + (free >> 20) + " MiB free)",
-                        System.nanoTime() - sampled));
-            });
+                act(s, PolicyAction.Kind.THAW, "memory is back (" + (free >> 20) + " MiB free)", sampled);
+            }, () -> lows.stream().filter(s -> throttled.contains(s.id())).forEach(s -> {
+                s.cgroup().limitMemoryHigh(Long.MAX_VALUE);
+                throttled.remove(s.id());
+                act(s, PolicyAction.Kind.RESUME, "memory.high lifted: memory is back (" + (free >> 20) + " MiB free)", sampled);
+            }));
         }
         frozenTicks.entrySet().stream().filter(e -> e.getValue() >= KILL_FROZEN_AFTER_TICKS).map(Map.Entry::getKey).findFirst()
                 .flatMap(sessions::get).ifPresent(s -> kill(s, "frozen for " + KILL_FROZEN_AFTER_TICKS / 10 + " s while memory stayed short", sampled));
@@ -115,6 +143,10 @@ public final class PressureGuard implements HostPolicy {
         if (frozenTicks.remove(s.id()) != null) {
             s.cgroup().freeze(false); // killed processes must run to die
         }
-        listener.accept(new PolicyAction(s.id(), PolicyAction.Kind.KILL, reason, System.nanoTime() - sampled));
+        act(s, PolicyAction.Kind.KILL, reason, sampled);
+    }
+
+    private void act(SessionRegistry.Session s, PolicyAction.Kind kind, String reason, long sampled) {
+        listener.accept(new PolicyAction(s.id(), kind, reason, System.nanoTime() - sampled));
     }
 }

@@ -66,7 +66,7 @@ public final class GuardReactionBenchmark {
         try {
             registry.create("high", Priority.HIGH, OptionalLong.empty(), Set.of("sh", "head", "tr"));
             registry.create("low", Priority.LOW, OptionalLong.empty(), Set.of("sh", "sleep"));
-            PressureGuard guard = new PressureGuard(registry, 400L << 20, actions::add);
+            PressureGuard guard = new PressureGuard(registry, 400L << 20, cgroups.hasMemoryHigh(), actions::add);
             ticks.scheduleAtFixedRate(guard::tick, 0, 100, TimeUnit.MILLISECONDS);
             for (int round = 0; round < ROUNDS; round++) {
                 String id = Integer.toString(round);

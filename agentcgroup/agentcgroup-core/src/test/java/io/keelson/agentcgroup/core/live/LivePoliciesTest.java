@@ -147,7 +147,7 @@ class LivePoliciesTest {
         registry.create("high", Priority.HIGH, OptionalLong.empty(), Set.of("sh"));
         registry.create("low", Priority.LOW, OptionalLong.empty(), Set.of("sh", "sleep"));
         // a 160 MiB budget: the high call's 200 MB burst leaves less than half the watermark free
-        tickEvery100ms(new PressureGuard(registry, 160L << 20, actions::add));
+        tickEvery100ms(new PressureGuard(registry, 160L << 20, true, actions::add));
 
         CompletableFuture<ToolCallResult> low = CompletableFuture.supplyAsync(() -> run("low", "l", "sleep 30"));
         Thread.sleep(300);
