@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The baseline policies and AgentCgroup's kill path on live sessions, ticked every 100 ms as the service ticks them:
+ * AgentCgroup's policy (escalation, resumption, the kill path) and the baselines on live sessions, ticked every 100 ms as the service ticks them:
  * each one's effect on real processes, and the plain-words verdict a call it ended gets. Policies that need
  * memory.high or PSI run on the emulated backend (this build host's kernel has v1 memory: neither).
  */
@@ -139,6 +139,33 @@ class LivePoliciesTest {
             assertThat(a.kind()).isEqualTo(PolicyAction.Kind.KILL);
         });
         assertThat(calm.join().output()).contains("calm");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestCgroups.class)
+    void agentCgroupThrottlesAndFreezesTheLowSessionDuringAHighBurstAndResumesItAfter(TestCgroups backend) throws Exception {
+        open(backend);
+        registry.create("high", Priority.HIGH, OptionalLong.empty(), Set.of("sh"));
+        registry.create("low", Priority.LOW, OptionalLong.empty(), Set.of("sh", "sleep"));
+        // a 260 MiB budget: the high call's burst (150 MB in well under a second) leaves too little for the low one to grow, not none
+        tickEvery100ms(new PressureGuard(registry, 260L << 20, cgroups.hasMemoryHigh(), actions::add));
+
+        CompletableFuture<ToolCallResult> low = CompletableFuture.supplyAsync(() -> run("low", "l1", "sleep 2; echo low-done"));
+        Thread.sleep(300);
+        // the high call grows steadily to 150 MB (tail keeps a line with no end in memory) and holds it for 2 s
+        ToolCallResult high = run("high", "h1", "{ head -c 150000000 /dev/zero; sleep 2; } | tail > /dev/null");
+        assertThat(high.exitCode()).isZero();
+        ToolCallResult lowResult = low.get(60, TimeUnit.SECONDS);
+        assertThat(lowResult.output()).as("low call: %s; guard actions: %s; high peak %s", lowResult, actions, high.peakBytes()).contains("low-done");
+
+        // throttle first where memory.high exists, then freeze; thaw, then lift the throttle
+        List<PolicyAction.Kind> escalation = cgroups.hasMemoryHigh()
+                ? List.of(PolicyAction.Kind.THROTTLE, PolicyAction.Kind.FREEZE, PolicyAction.Kind.THAW, PolicyAction.Kind.RESUME)
+                : List.of(PolicyAction.Kind.FREEZE, PolicyAction.Kind.THAW);
+        assertThat(actions).as("high call %s", high).extracting(PolicyAction::kind).containsSubsequence(escalation).startsWith(escalation.get(0));
+        assertThat(actions).allSatisfy(a -> assertThat(a.session()).isEqualTo("low"));
+        assertThat(actions).noneMatch(a -> a.kind() == PolicyAction.Kind.KILL);
+        assertThat(lowResult.wall()).isGreaterThan(Duration.ofSeconds(2)); // it waited while frozen
     }
 
     @Test
