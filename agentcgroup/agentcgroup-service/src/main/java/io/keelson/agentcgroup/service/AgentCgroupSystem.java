@@ -4,6 +4,7 @@ import io.keelson.agentcgroup.core.cgroup.CgroupException;
 import io.keelson.agentcgroup.core.cgroup.CgroupLayout;
 import io.keelson.agentcgroup.core.cgroup.Cgroups;
 import io.keelson.agentcgroup.core.cgroup.FakeCgroupFs;
+import io.keelson.agentcgroup.core.live.PressureWatch;
 import io.keelson.agentcgroup.core.sandbox.CommandPolicy;
 import io.keelson.agentcgroup.core.sandbox.SessionRegistry;
 import io.keelson.agentcgroup.core.sandbox.ToolCallRunner;
@@ -47,6 +48,7 @@ public final class AgentCgroupSystem implements AutoCloseable {
     private final Optional<SessionRegistry> sessions;
     private final Optional<Cgroups> cgroups;
     private final EventHub events = new EventHub();
+    private final Optional<PressureWatch> pressureWatch;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "agentcgroup-policy");
         t.setDaemon(true);
@@ -67,6 +69,12 @@ public final class AgentCgroupSystem implements AutoCloseable {
                 LOG.warning("agentcgroup policy tick: " + e.getMessage());
             }
         }, 100, 100, TimeUnit.MILLISECONDS));
+        // between ticks, a round as soon as the kernel reports 10 ms of memory stall in a second (PSI trigger)
+        this.pressureWatch = policy.flatMap(p -> PressureWatch.start(cgroups.orElseThrow(), Duration.ofMillis(10), Duration.ofSeconds(1), p::tick));
+        if (policy.isPresent()) {
+            LOG.info("agentcgroup: policies sample every 100 ms" + pressureWatch.map(w -> " and run at once on a PSI trigger (10 ms stall per "
+                    + w.window().toSeconds() + " s)").orElse("; no PSI trigger on this backend"));
+        }
         this.calls = new ThreadPoolExecutor(0, MAX_RUNNING_CALLS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "agentcgroup-call");
             t.setDaemon(true);
@@ -154,6 +162,7 @@ public final class AgentCgroupSystem implements AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
+        pressureWatch.ifPresent(PressureWatch::close);
         calls.shutdownNow();
         try {
             sessions.ifPresent(SessionRegistry::closeAll);

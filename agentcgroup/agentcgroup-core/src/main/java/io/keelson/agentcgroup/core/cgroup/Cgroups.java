@@ -63,6 +63,18 @@ public final class Cgroups implements AutoCloseable {
         return unifiedRoot.map(u -> fs.exists(u.getParent().resolve("memory.pressure"))).orElse(false);
     }
 
+    /**
+     * The tree root's {@code memory.pressure} as the host kernel keeps it (creating the root), for a PSI trigger;
+     * empty on the emulated tree, whose pressure is only sampled, and without cgroup2.
+     */
+    public Optional<Path> kernelPressureFile() {
+        if (emulated() || unifiedRoot.isEmpty()) {
+            return Optional.empty();
+        }
+        fs.mkdirs(unifiedRoot.get());
+        return Optional.of(unifiedRoot.get().resolve("memory.pressure")).filter(fs::exists);
+    }
+
     /** Whether a simulated kernel, not the host's, serves this tree. */
     public boolean emulated() {
         return fs instanceof FakeCgroupFs;

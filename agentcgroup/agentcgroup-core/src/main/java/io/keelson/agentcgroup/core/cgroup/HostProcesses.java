@@ -1,8 +1,5 @@
 package io.keelson.agentcgroup.core.cgroup;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
-
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -26,15 +23,9 @@ final class HostProcesses {
     record Sample(long pid, long startTime, long rssBytes, long userMicros, long systemMicros) {
     }
 
-    private interface LibC extends Library {
-        int kill(int pid, int signal);
-
-        long sysconf(int name);
-    }
-
     private static final int SC_CLK_TCK = 2;
 
-    private final LibC libc = Native.load("c", LibC.class);
+    private final LibC libc = LibC.load();
     private final long microsPerTick = 1_000_000 / Math.max(1, libc.sysconf(SC_CLK_TCK));
 
     /** The process now, or empty when it is gone or a zombie (a zombie has left its cgroup). */
