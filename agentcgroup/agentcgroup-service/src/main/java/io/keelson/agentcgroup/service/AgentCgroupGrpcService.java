@@ -27,6 +27,7 @@ import io.keelson.agentcgroup.v1.TaskTraceUpload;
 import io.keelson.agentcgroup.v1.ToolCallRef;
 import io.keelson.agentcgroup.v1.ToolStats;
 import io.keelson.common.grpc.GrpcErrors;
+import io.keelson.common.grpc.UnaryCall;
 import io.keelson.common.grpc.Violations;
 import io.keelson.common.v1.ErrorReason;
 import io.grpc.Status;
@@ -148,19 +149,9 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
 
     /** Runs a unary handler: its value is the reply; a refusal becomes the matching status. */
     private static <T> void unary(StreamObserver<T> out, java.util.function.Supplier<T> handler) {
-        T response;
-        try {
-            response = handler.get();
-        } catch (SandboxException e) {
-            out.onError(status(e));
-            return;
-        } catch (StatusRuntimeException e) {
-            out.onError(e);
-            return;
-        }
-        out.onNext(response);
-        out.onCompleted();
+        UnaryCall.respond(out, handler, e -> e instanceof SandboxException s ? Optional.of(status(s)) : Optional.empty());
     }
+
 
     @Override
     public void runToolCall(RunToolCallRequest request, StreamObserver<RunToolCallEvent> responses) {

@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.keelson.common.grpc.GrpcErrors;
+import io.keelson.common.grpc.UnaryCall;
 import io.keelson.common.grpc.Violations;
 import io.keelson.common.v1.Backend;
 import io.keelson.common.v1.ErrorReason;
@@ -318,20 +319,9 @@ public final class GpuOsGrpcService extends GpuOsServiceGrpc.GpuOsServiceImplBas
 
     /** Runs a unary handler: its value is the reply; a device refusal becomes the matching status. */
     private static <T> void call(StreamObserver<T> out, java.util.function.Supplier<T> handler) {
-        T response;
-        try {
-            response = handler.get();
-        } catch (StatusRuntimeException e) {
-            out.onError(e);
-            return;
-        } catch (DeviceException e) {
-            out.onError(status(e));
-            return;
-        } catch (TensorView.InvalidViewException e) {
-            out.onError(GrpcErrors.invalidArgument(List.of(GrpcErrors.violation(e.field(), e.getMessage()))));
-            return;
-        }
-        reply(out, response);
+        UnaryCall.respond(out, handler, e -> e instanceof DeviceException d ? Optional.of(status(d))
+                : e instanceof TensorView.InvalidViewException v ? Optional.of(GrpcErrors.invalidArgument(List.of(GrpcErrors.violation(v.field(), v.getMessage()))))
+                : Optional.empty());
     }
 
     private static <T> void reply(StreamObserver<T> out, T response) {

@@ -55,6 +55,13 @@ class LivePoliciesTest {
         return registry.run(session, call, List.of("sh", "-c", script), new SessionRegistry.Limit.SessionDefault(), Duration.ofSeconds(60), b -> { });
     }
 
+    private void awaitAction(PolicyAction.Kind kind) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (actions.stream().noneMatch(a -> a.kind() == kind) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
     @AfterEach
     void tearDown() {
         if (ticks != null) {
@@ -121,7 +128,7 @@ class LivePoliciesTest {
     }
 
     @Test
-    void oomdKillsTheSessionUnderLastingPressureAndTheCallIsToldWhy() {
+    void oomdKillsTheSessionUnderLastingPressureAndTheCallIsToldWhy() throws Exception {
         open(TestCgroups.EMULATED);
         registry.create("calm", Priority.LOW, OptionalLong.empty(), Set.of("sh"));
         registry.create("stalled", Priority.LOW, OptionalLong.empty(), Set.of("sh"));
@@ -134,6 +141,7 @@ class LivePoliciesTest {
                 k -> assertThat(k.policy()).isEqualTo("oomd"));
         assertThat(r.verdict().explain()).contains("killed by the host's memory policy (oomd)", "memory pressure stayed above 30 % for 1 s");
         assertThat(r.wall()).isLessThan(Duration.ofSeconds(25));
+        awaitAction(PolicyAction.Kind.KILL); // reported once the kill is written, which may be after the call saw it
         assertThat(actions).singleElement().satisfies(a -> {
             assertThat(a.session()).isEqualTo("stalled");
             assertThat(a.kind()).isEqualTo(PolicyAction.Kind.KILL);
@@ -185,6 +193,7 @@ class LivePoliciesTest {
         assertThat(lowResult.verdict()).as("low call, guard actions %s", actions)
                 .isInstanceOfSatisfying(ToolCallResult.Verdict.KilledByPolicy.class, k -> assertThat(k.policy()).isEqualTo("agentcgroup"));
         assertThat(lowResult.verdict().explain()).contains("about to run out of memory while a high-priority session grows");
+        awaitAction(PolicyAction.Kind.KILL);
         assertThat(actions).filteredOn(a -> a.kind() == PolicyAction.Kind.KILL).singleElement()
                 .satisfies(a -> assertThat(a.session()).isEqualTo("low"));
     }
