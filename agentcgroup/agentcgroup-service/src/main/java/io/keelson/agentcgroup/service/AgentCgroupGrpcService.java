@@ -80,7 +80,7 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
     private final Backend cgroupBackend;
     private final String unsupported;
     private final Executor calls;
-    private final EventHub events;
+    private final SessionEvents events;
     private final Optional<LivePolicy> policy;
 
     /**
@@ -88,7 +88,7 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
      * @param calls       runs tool calls off the transport's threads; refuses work beyond its bound
      */
     AgentCgroupGrpcService(Optional<SessionRegistry> sessions, Backend cgroupBackend, String unsupported, Executor calls,
-                           EventHub events, Optional<LivePolicy> policy) {
+                           SessionEvents events, Optional<LivePolicy> policy) {
         this.sessions = sessions;
         this.cgroupBackend = cgroupBackend;
         this.unsupported = unsupported;

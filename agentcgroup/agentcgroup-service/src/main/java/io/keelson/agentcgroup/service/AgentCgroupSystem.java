@@ -8,6 +8,8 @@ import io.keelson.agentcgroup.core.live.PressureWatch;
 import io.keelson.agentcgroup.core.sandbox.CommandPolicy;
 import io.keelson.agentcgroup.core.sandbox.SessionRegistry;
 import io.keelson.agentcgroup.core.sandbox.ToolCallRunner;
+import io.keelson.common.events.EventBus;
+import io.keelson.common.events.InProcessEventBus;
 import io.keelson.common.v1.Backend;
 
 import java.io.IOException;
@@ -47,7 +49,7 @@ public final class AgentCgroupSystem implements AutoCloseable {
     private final AgentCgroupGrpcService service;
     private final Optional<SessionRegistry> sessions;
     private final Optional<Cgroups> cgroups;
-    private final EventHub events = new EventHub();
+    private final SessionEvents events;
     private final Optional<PressureWatch> pressureWatch;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "agentcgroup-policy");
@@ -55,7 +57,8 @@ public final class AgentCgroupSystem implements AutoCloseable {
         return t;
     });
 
-    private AgentCgroupSystem(Optional<SessionRegistry> sessions, Optional<Cgroups> cgroups, Backend backend, String unsupported) {
+    private AgentCgroupSystem(Optional<SessionRegistry> sessions, Optional<Cgroups> cgroups, Backend backend, String unsupported, EventBus bus) {
+        this.events = new SessionEvents(bus);
         this.sessions = sessions;
         this.cgroups = cgroups;
         Optional<LivePolicy> policy = sessions.map(s -> new LivePolicy(s, cgroups.orElseThrow(), defaultBudget(), action -> events.publish(
@@ -89,6 +92,11 @@ public final class AgentCgroupSystem implements AutoCloseable {
      * the kernel's where usable and the emulated one otherwise, saying so in the log and in every reply.
      */
     public static AgentCgroupSystem start(Path stateDirectory, Set<String> allowedCommands, CgroupBackend choice) {
+        return start(stateDirectory, allowedCommands, choice, new InProcessEventBus());
+    }
+
+    /** As {@link #start(Path, Set, CgroupBackend)}, publishing session and tool-call events on {@code bus}. */
+    public static AgentCgroupSystem start(Path stateDirectory, Set<String> allowedCommands, CgroupBackend choice, EventBus bus) {
         String root = rootName(stateDirectory);
         String unusable = "";
         if (choice != CgroupBackend.EMULATED) {
@@ -98,30 +106,30 @@ public final class AgentCgroupSystem implements AutoCloseable {
             if (kernel.isPresent()) {
                 try {
                     return started(stateDirectory, allowedCommands, kernel.get(),
-                            kernel.get().backend().startsWith("cgroup v2") ? Backend.BACKEND_CGROUP_V2 : Backend.BACKEND_CGROUP_V1);
+                            kernel.get().backend().startsWith("cgroup v2") ? Backend.BACKEND_CGROUP_V2 : Backend.BACKEND_CGROUP_V1, bus);
                 } catch (CgroupException e) {
                     unusable = "the cgroup tree is not usable (" + e.getMessage() + ")";
                 }
             }
             if (choice == CgroupBackend.KERNEL) {
                 LOG.warning("agentcgroup: " + unusable + "; sessions and tool calls are refused, analysis and simulation work");
-                return new AgentCgroupSystem(Optional.empty(), Optional.empty(), Backend.BACKEND_KERNEL_UNSUPPORTED, unusable);
+                return new AgentCgroupSystem(Optional.empty(), Optional.empty(), Backend.BACKEND_KERNEL_UNSUPPORTED, unusable, bus);
             }
             LOG.warning("agentcgroup: " + unusable + "; sessions run on the emulated backend (fake cgroupfs + simulated kernel)");
         }
         Cgroups emulated = Cgroups.emulated(FakeCgroupFs.open(stateDirectory.resolve("cgroupfs"), Duration.ofMillis(10)), root);
-        return started(stateDirectory, allowedCommands, emulated, Backend.BACKEND_CGROUP_FAKE);
+        return started(stateDirectory, allowedCommands, emulated, Backend.BACKEND_CGROUP_FAKE, bus);
     }
 
     /** Reaps what a previous run left in {@code cgroups}, then serves sessions there. */
-    private static AgentCgroupSystem started(Path stateDirectory, Set<String> allowedCommands, Cgroups cgroups, Backend backend) {
+    private static AgentCgroupSystem started(Path stateDirectory, Set<String> allowedCommands, Cgroups cgroups, Backend backend, EventBus bus) {
         ToolCallRunner runner = new ToolCallRunner(cgroups);
         int reaped = runner.reapLeftovers();
         if (reaped > 0) {
             LOG.info("agentcgroup: reaped " + reaped + " cgroups left by a previous run");
         }
         return new AgentCgroupSystem(Optional.of(new SessionRegistry(runner, stateDirectory.resolve("sessions"), allowedCommands,
-                CommandPolicy.DEFAULT_SEARCH_PATH)), Optional.of(cgroups), backend, "");
+                CommandPolicy.DEFAULT_SEARCH_PATH)), Optional.of(cgroups), backend, "", bus);
     }
 
     private static io.keelson.agentcgroup.v1.EventKind kind(io.keelson.agentcgroup.core.live.PolicyAction.Kind kind) {
