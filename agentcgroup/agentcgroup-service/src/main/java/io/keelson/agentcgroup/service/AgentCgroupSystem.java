@@ -72,7 +72,7 @@ public final class AgentCgroupSystem implements AutoCloseable {
                 LOG.warning("agentcgroup policy tick: " + e.getMessage());
             }
         }, 100, 100, TimeUnit.MILLISECONDS));
-        // between ticks, a round as soon as the kernel reports 10 ms of memory stall in a second (PSI trigger)
+        // between ticks, a round as soon as the kernel reports 10 ms of the host's memory stall in a second (PSI trigger)
         this.pressureWatch = policy.flatMap(p -> PressureWatch.start(cgroups.orElseThrow(), Duration.ofMillis(10), Duration.ofSeconds(1), p::tick));
         if (policy.isPresent()) {
             LOG.info("agentcgroup: policies sample every 100 ms" + pressureWatch.map(w -> " and run at once on a PSI trigger (10 ms stall per "

@@ -64,15 +64,16 @@ public final class Cgroups implements AutoCloseable {
     }
 
     /**
-     * The tree root's {@code memory.pressure} as the host kernel keeps it (creating the root), for a PSI trigger;
-     * empty on the emulated tree, whose pressure is only sampled, and without cgroup2.
+     * The host's memory pressure as the kernel keeps it in the cgroup2 hierarchy's root ({@code memory.pressure}
+     * there covers every task, the sessions' included), for a PSI trigger; empty on the emulated tree, whose pressure
+     * is only sampled, and without cgroup2. The root, not Keelson's own group: watching needs no directory that a
+     * killed service would leave behind.
      */
     public Optional<Path> kernelPressureFile() {
-        if (emulated() || unifiedRoot.isEmpty()) {
+        if (emulated()) {
             return Optional.empty();
         }
-        fs.mkdirs(unifiedRoot.get());
-        return Optional.of(unifiedRoot.get().resolve("memory.pressure")).filter(fs::exists);
+        return unifiedRoot.map(u -> u.getParent().resolve("memory.pressure")).filter(fs::exists);
     }
 
     /** Whether a simulated kernel, not the host's, serves this tree. */

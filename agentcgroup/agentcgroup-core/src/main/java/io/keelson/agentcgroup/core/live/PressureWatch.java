@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * Runs a policy round the moment the sessions' tree stalls on memory (a PSI trigger on its root), between the
- * policy's regular 100 ms ticks: where the host kernel has PSI triggers, memory trouble is acted on when the
- * kernel reports it, not up to a tick later. The emulated tree has none; its policies sample.
+ * Runs a policy round the moment the host stalls on memory (a PSI trigger on the cgroup2 root, which counts the
+ * sessions' tasks with every other), between the policy's regular 100 ms ticks: where the host kernel has PSI
+ * triggers, memory trouble is acted on when the kernel reports it, not up to a tick later. The emulated tree has
+ * none; its policies sample.
  */
 public final class PressureWatch implements AutoCloseable {
 
@@ -31,7 +32,7 @@ public final class PressureWatch implements AutoCloseable {
     }
 
     /**
-     * Watches {@code cgroups}' root for {@code stall} of memory stall per {@code window} and runs {@code onPressure}
+     * Watches the host for {@code stall} of memory stall per {@code window} and runs {@code onPressure}
      * each time; empty (the caller keeps sampling) where the kernel offers no trigger.
      */
     public static Optional<PressureWatch> start(Cgroups cgroups, Duration stall, Duration window, Runnable onPressure) {

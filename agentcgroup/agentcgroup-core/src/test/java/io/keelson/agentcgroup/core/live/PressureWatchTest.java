@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
  * A PSI trigger on the host kernel: a call writing a file far larger than its memory limit makes the kernel reclaim
- * page cache inside the group (a memory stall), and the watch runs its policy round when the kernel reports it.
+ * page cache inside the group (a memory stall, which the cgroup2 root counts too), and the watch runs its policy
+ * round when the kernel reports it.
  * Skipped, saying why, without writable cgroups, PSI triggers, or a disk-backed directory to write to.
  */
 class PressureWatchTest {
@@ -45,7 +46,7 @@ class PressureWatchTest {
         AtomicInteger rounds = new AtomicInteger();
         watch = PressureWatch.start(cgroups, Duration.ofMillis(5), Duration.ofSeconds(1), rounds::incrementAndGet);
         if (watch.isEmpty()) {
-            abort("this kernel offers no PSI trigger on the tree's memory.pressure");
+            abort("this kernel offers no PSI trigger on the cgroup2 root's memory.pressure");
         }
         assertThat(watch.get().window()).isIn(Duration.ofSeconds(1), Duration.ofSeconds(2)); // 2 s without CAP_SYS_RESOURCE
         Path disk = Files.createDirectories(Path.of("target", "psi-scratch").toAbsolutePath());
