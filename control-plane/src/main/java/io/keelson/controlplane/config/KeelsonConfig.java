@@ -34,6 +34,24 @@ public interface KeelsonConfig {
 
     Agentcgroup agentcgroup();
 
+    Events events();
+
+    /** The event bus embedded systems publish on: in-process unless a Kafka bootstrap address is set (cluster mode). */
+    interface Events {
+        /** Kafka's {@code bootstrap.servers}; unset: the in-process bus. */
+        Optional<String> kafkaBootstrap();
+
+        /** Partitions of each topic the bus creates. */
+        @WithDefault("6")
+        @Min(1) @Max(1000)
+        int kafkaPartitions();
+
+        /** Replicas of each topic the bus creates (3 on a production cluster). */
+        @WithDefault("1")
+        @Min(1) @Max(7)
+        short kafkaReplication();
+    }
+
     /** The agentcgroup system when embedded; its session directories live under {@code <home>/agentcgroup}. */
     interface Agentcgroup {
         /** Programs a session may be allowed to run (bare names, resolved on /usr/local/bin:/usr/bin:/bin). */

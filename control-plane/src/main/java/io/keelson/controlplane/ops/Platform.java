@@ -30,6 +30,8 @@ import io.keelson.controlplane.state.AuditLogFile;
 import io.keelson.controlplane.state.JdbcAuditStore;
 import io.keelson.controlplane.state.JdbcTokenStore;
 import io.keelson.controlplane.state.PostgresTokenListener;
+import io.keelson.common.events.EventBus;
+import io.keelson.common.events.EventBuses;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
@@ -215,9 +217,12 @@ public class Platform {
             services.add(gpuos.service());
         }
         if (addresses().getOrDefault("agentcgroup", "").startsWith(SystemRouter.IN_PROCESS_PREFIX)) {
+            KeelsonConfig.Events e = config.events();
+            EventBus bus = EventBuses.create(e.kafkaBootstrap(), e.kafkaPartitions(), e.kafkaReplication());
+            running.push(bus);
             AgentCgroupSystem agentcgroup = AgentCgroupSystem.start(config.home().resolve("agentcgroup"),
                     Set.copyOf(config.agentcgroup().allowedCommands()),
-                    io.keelson.agentcgroup.service.CgroupBackend.parse(config.agentcgroup().backend(), "keelson.agentcgroup.backend"));
+                    io.keelson.agentcgroup.service.CgroupBackend.parse(config.agentcgroup().backend(), "keelson.agentcgroup.backend"), bus);
             running.push(agentcgroup);
             services.add(agentcgroup.service());
         }

@@ -1,5 +1,7 @@
 package io.keelson.agentcgroup.service;
 
+import io.keelson.common.events.EventBus;
+import io.keelson.common.events.EventBuses;
 import io.keelson.common.grpc.ServiceMain;
 
 /**
@@ -7,7 +9,8 @@ import io.keelson.common.grpc.ServiceMain;
  * {@code java -cp <classpath> io.keelson.agentcgroup.service.AgentCgroupServer [port [cert.pem key.pem client-ca.pem]]}.
  * Session working directories live under {@code $KEELSON_HOME/agentcgroup}; at start the cgroups and processes a
  * previous run left are reaped. {@code KEELSON_AGENTCGROUP_BACKEND} picks the cgroups: {@code auto} (default: the
- * kernel's where writable, else emulated), {@code kernel} or {@code emulated}. Prints {@code LISTENING <port>} once it serves.
+ * kernel's where writable, else emulated), {@code kernel} or {@code emulated}. Session and tool-call events go to Kafka
+ * where {@code KEELSON_KAFKA_BOOTSTRAP} is set ({@link EventBuses#fromEnvironment}). Prints {@code LISTENING <port>} once it serves.
  */
 public final class AgentCgroupServer {
 
@@ -17,8 +20,12 @@ public final class AgentCgroupServer {
     public static void main(String[] args) throws Exception {
         CgroupBackend backend = CgroupBackend.parse(System.getenv().getOrDefault("KEELSON_AGENTCGROUP_BACKEND", "auto"),
                 "KEELSON_AGENTCGROUP_BACKEND");
+        EventBus bus = EventBuses.fromEnvironment(System.getenv());
         AgentCgroupSystem system = AgentCgroupSystem.start(ServiceMain.home().resolve("agentcgroup"), AgentCgroupSystem.DEFAULT_ALLOWED_COMMANDS,
-                backend);
-        ServiceMain.serve(ServiceMain.start(args, system.service()), system::close);
+                backend, bus);
+        ServiceMain.serve(ServiceMain.start(args, system.service()), () -> {
+            system.close();
+            bus.close();
+        });
     }
 }

@@ -50,7 +50,7 @@ class CrashReapTest {
 
         Process first = start(backend);
         List<Long> pids;
-        try (Connection c = connect(first)) {
+        try (ServerProcess.Connection c = ServerProcess.connect(first)) {
             c.stub().createSession(CreateSessionRequest.newBuilder().setSessionId("s1").setPriority(Priority.PRIORITY_LOW)
                     .addAllowedCommands("sh").build());
             CountDownLatch started = new CountDownLatch(1);
@@ -82,7 +82,7 @@ class CrashReapTest {
         assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).hasValue(true));
 
         Process second = start(backend);
-        try (Connection c = connect(second)) {
+        try (ServerProcess.Connection c = ServerProcess.connect(second)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (pids.stream().anyMatch(pid -> ProcessHandle.of(pid).isPresent()) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
@@ -97,29 +97,6 @@ class CrashReapTest {
     }
 
     private Process start(CgroupBackend backend) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                "-cp", System.getProperty("java.class.path"), AgentCgroupServer.class.getName(), "0")
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().put("KEELSON_HOME", home.toString());
-        pb.environment().put("KEELSON_AGENTCGROUP_BACKEND", backend.name().toLowerCase(java.util.Locale.ROOT));
-        return pb.start();
-    }
-
-    private record Connection(ManagedChannel channel, AgentCgroupServiceGrpc.AgentCgroupServiceBlockingStub stub) implements AutoCloseable {
-        @Override
-        public void close() {
-            channel.shutdownNow();
-        }
-    }
-
-    private static Connection connect(Process process) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
-        String line;
-        while ((line = out.readLine()) != null && !line.startsWith("LISTENING ")) {
-            // skip anything printed before the server listens
-        }
-        assertThat(line).as("the server printed LISTENING").isNotNull();
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", Integer.parseInt(line.substring(10).trim())).usePlaintext().build();
-        return new Connection(channel, AgentCgroupServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS));
+        return ServerProcess.start(home, backend, java.util.Map.of());
     }
 }
