@@ -1,0 +1,148 @@
+package io.keelson.acrfence.core.fence;
+
+import io.keelson.acrfence.core.journal.EffectStatus;
+import io.keelson.acrfence.core.journal.Entry;
+import io.keelson.acrfence.core.journal.JournalRecord;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything the fence knows, folded from the journal: runs and their epochs, branches with their shadow sets
+ * (effects recorded after the checkpoint a branch was restored from, not yet claimed by an equivalent call),
+ * checkpoints, effects with their status, decisions, and the capability ledger. Entries applied before their
+ * append finishes carry no sequence yet ({@link #UNSEQUENCED}), which a restore treats as "after" any checkpoint.
+ */
+final class FenceState {
+
+    static final long UNSEQUENCED = Long.MAX_VALUE;
+
+    static final class Branch {
+        final Entry.BranchOpened opened;
+        final List<String> effects = new ArrayList<>();
+        final Set<String> shadow = new LinkedHashSet<>();
+        boolean superseded;
+
+        Branch(Entry.BranchOpened opened) {
+            this.opened = opened;
+        }
+    }
+
+    record Checkpoint(Entry.CheckpointTaken taken, long seq) {
+    }
+
+    static final class Effect {
+        final Entry.EffectIssued issued;
+        long seq;
+        long atMillis;
+        EffectStatus status = EffectStatus.PENDING;
+        String result = "";
+        String error = "";
+
+        Effect(Entry.EffectIssued issued, long seq, long atMillis) {
+            this.issued = issued;
+            this.seq = seq;
+            this.atMillis = atMillis;
+        }
+    }
+
+    static final class Capability {
+        final Entry.CapabilityGranted grant;
+        int uses;
+        Optional<String> revoked = Optional.empty();
+
+        Capability(Entry.CapabilityGranted grant) {
+            this.grant = grant;
+        }
+    }
+
+    record Decision(Entry.DecisionRecorded entry, long atMillis) {
+    }
+
+    final Map<String, Long> runEpochs = new HashMap<>();
+    final Map<String, Branch> branches = new LinkedHashMap<>();
+    final Map<String, Checkpoint> checkpoints = new HashMap<>();
+    final Map<String, Effect> effects = new LinkedHashMap<>();
+    final Map<String, Capability> capabilities = new HashMap<>();
+    final Map<String, Decision> decisions = new HashMap<>();
+
+    static String key(String run, String id) {
+        return run + "/" + id;
+    }
+
+    Optional<Branch> branch(String run, String branch) {
+        return Optional.ofNullable(branches.get(key(run, branch)));
+    }
+
+    long branchCount(String run) {
+        return branches.values().stream().filter(b -> b.opened.run().equals(run)).count();
+    }
+
+    long checkpointCount(String run) {
+        return checkpoints.values().stream().filter(c -> c.taken.run().equals(run)).count();
+    }
+
+    void apply(JournalRecord r) {
+        apply(r.entry(), r.seq(), r.atMillis());
+    }
+
+    void apply(Entry entry, long seq, long atMillis) {
+        if (entry instanceof Entry.BranchOpened b) {
+            openBranch(b);
+        } else if (entry instanceof Entry.CheckpointTaken c) {
+            checkpoints.put(key(c.run(), c.checkpoint()), new Checkpoint(c, seq));
+        } else if (entry instanceof Entry.EffectIssued e) {
+            effects.put(e.effectId(), new Effect(e, seq, atMillis));
+            branches.get(key(e.run(), e.branch())).effects.add(e.effectId());
+            if (!e.capability().isEmpty()) {
+                capabilities.get(e.capability()).uses++;
+            }
+        } else if (entry instanceof Entry.EffectUpdated u) {
+            Effect e = effects.get(u.effectId());
+            boolean refund = u.status() == EffectStatus.FAILED && e.status != EffectStatus.FAILED && !e.issued.capability().isEmpty();
+            e.status = u.status();
+            e.result = u.result();
+            e.error = u.error();
+            if (refund) {
+                capabilities.get(e.issued.capability()).uses--; // nothing happened: the authority was not used
+            }
+        } else if (entry instanceof Entry.DecisionRecorded d) {
+            decisions.put(d.decisionId(), new Decision(d, atMillis));
+            if (!d.priorEffect().isEmpty() && Decisions.CLAIMING.contains(d.decision())) {
+                branches.get(key(d.run(), d.branch())).shadow.remove(d.priorEffect());
+            }
+        } else if (entry instanceof Entry.CapabilityGranted g) {
+            capabilities.put(g.capability(), new Capability(g));
+        } else if (entry instanceof Entry.CapabilityRevoked v) {
+            capabilities.get(v.capability()).revoked = Optional.of(v.reason());
+        }
+    }
+
+    /** Records an effect's journal position once its append returned. */
+    void sequenced(String effectId, long seq) {
+        Effect e = effects.get(effectId);
+        if (e != null) {
+            e.seq = seq;
+        }
+    }
+
+    private void openBranch(Entry.BranchOpened b) {
+        Branch branch = new Branch(b);
+        runEpochs.merge(b.run(), b.epoch(), Math::max);
+        if (b.kind() == Entry.BranchKind.RESTORE) {
+            // a restore replaces the run's live context, and every effect after its checkpoint is history it must not repeat
+            long after = checkpoints.get(key(b.run(), b.restoredFrom())).seq();
+            branches.values().stream().filter(x -> x.opened.run().equals(b.run())).forEach(x -> x.superseded = true);
+            effects.values().stream().filter(e -> e.issued.run().equals(b.run()) && e.seq > after).forEach(e -> branch.shadow.add(e.issued.effectId()));
+        } else if (b.kind() == Entry.BranchKind.FORK) {
+            branches.get(key(b.run(), b.parent())).superseded = true; // divergence approved: the fork starts with no shadow
+        }
+        branches.put(key(b.run(), b.branch()), branch);
+    }
+}
