@@ -200,6 +200,15 @@ public final class Fence implements AutoCloseable {
         if (pending.isPresent()) {
             return reconcile(call, tool, pending.get(), false);
         }
+        // done, but the crash took its answer: the agent's retry gets it from the journal
+        Optional<FenceState.Effect> unanswered = branch.effects.stream().map(state.effects::get)
+                .filter(e -> e.issued.intentKey().equals(intent) && e.status == EffectStatus.COMMITTED && !e.answered).findFirst();
+        if (unanswered.isPresent()) {
+            FenceState.Effect prior = unanswered.get();
+            String id = record(call, intent, Decisions.REPLAYED, prior.issued.effectId(), "the same intent was committed as "
+                    + prior.issued.effectId() + " but its answer was lost in a crash; the recorded result is returned");
+            return () -> answered(new Outcome.Replayed(id, prior.issued.effectId(), prior.result), prior.issued.effectId());
+        }
         Optional<FenceState.Effect> equivalent = branch.shadow.stream().map(state.effects::get)
                 .filter(e -> e.issued.intentKey().equals(intent)).findFirst();
         if (equivalent.isPresent()) {
@@ -274,6 +283,14 @@ public final class Fence implements AutoCloseable {
         if (dispatching.contains(effectId)) {
             return refuse(call, prior.issued.intentKey(), Outcome.Reason.IN_FLIGHT, effectId, "the same intent is being dispatched now as " + effectId);
         }
+        JsonNode args = CanonicalJson.parse(prior.issued.arguments());
+        if (prior.status == EffectStatus.PENDING) {
+            // written ahead but never marked sent (DISPATCHED is durable before the service is called): send it now
+            String decision = record(call, prior.issued.intentKey(), Decisions.RECONCILED, effectId, "an earlier attempt " + effectId
+                    + " of this intent was written ahead but never sent; it is sent now under its own key");
+            dispatching.add(effectId);
+            return () -> dispatch(effectId, tool, args, decision, true);
+        }
         Optional<ToolEndpoint.Lookup> lookup = tool.endpoint().lookup(prior.issued.idempotencyKey());
         if (lookup.isEmpty()) {
             return refuse(call, prior.issued.intentKey(), Outcome.Reason.RECONCILE_NEEDED, effectId, "the outcome of " + effectId + " is "
@@ -283,12 +300,17 @@ public final class Fence implements AutoCloseable {
                 ? "the equivalent effect " + effectId + " after the restored checkpoint was " + prior.status + "; reconciled with the service"
                 : "an earlier attempt of this intent on this branch was " + prior.status + "; reconciled with the service");
         dispatching.add(effectId);
-        JsonNode args = CanonicalJson.parse(prior.issued.arguments());
         if (lookup.get() instanceof ToolEndpoint.Lookup.Found found) {
             String result = CanonicalJson.text(found.result());
             return () -> {
-                update(effectId, EffectStatus.COMMITTED, result, "");
-                return new Outcome.Executed(decision, effectId, result, true);
+                try {
+                    update(effectId, EffectStatus.COMMITTED, result, "");
+                } finally {
+                    synchronized (this) {
+                        dispatching.remove(effectId);
+                    }
+                }
+                return answered(new Outcome.Executed(decision, effectId, result, true), effectId);
             };
         }
         // the service never saw it: send it now, under the same key (were it seen after all, the service dedupes)
@@ -304,7 +326,7 @@ public final class Fence implements AutoCloseable {
                 String result = CanonicalJson.text(s.result());
                 update(effectId, EffectStatus.COMMITTED, result, "");
                 boundaries.accept(Boundary.AFTER_LOCAL_COMMIT);
-                return new Outcome.Executed(decisionId, effectId, result, reconciled);
+                return answered(new Outcome.Executed(decisionId, effectId, result, reconciled), effectId);
             }
             if (outcome instanceof ToolEndpoint.Outcome.Rejected r) {
                 update(effectId, EffectStatus.FAILED, "", r.error());
@@ -318,6 +340,16 @@ public final class Fence implements AutoCloseable {
                 dispatching.remove(effectId);
             }
         }
+    }
+
+    /** Notes (without waiting for a sync) that the agent is being given this effect's outcome. */
+    private Outcome answered(Outcome outcome, String effectId) {
+        Entry.EffectAnswered note = new Entry.EffectAnswered(effectId);
+        journal.appendDeferred(List.of(note));
+        synchronized (this) {
+            state.apply(note, FenceState.UNSEQUENCED, System.currentTimeMillis());
+        }
+        return outcome;
     }
 
     private synchronized FenceState.Effect state(String effectId) {

@@ -42,6 +42,7 @@ final class FenceState {
         long seq;
         long atMillis;
         EffectStatus status = EffectStatus.PENDING;
+        boolean answered;
         String result = "";
         String error = "";
 
@@ -112,6 +113,8 @@ final class FenceState {
             if (refund) {
                 capabilities.get(e.issued.capability()).uses--; // nothing happened: the authority was not used
             }
+        } else if (entry instanceof Entry.EffectAnswered a) {
+            effects.get(a.effectId()).answered = true;
         } else if (entry instanceof Entry.DecisionRecorded d) {
             decisions.put(d.decisionId(), new Decision(d, atMillis));
             if (!d.priorEffect().isEmpty() && Decisions.CLAIMING.contains(d.decision())) {

@@ -15,6 +15,12 @@ public interface EffectJournal extends AutoCloseable {
      */
     List<JournalRecord> append(List<Entry> entries);
 
+    /**
+     * Appends without waiting for durability: for notes whose loss in a crash is safe (the next sync, or close,
+     * makes them durable).
+     */
+    void appendDeferred(List<Entry> entries);
+
     /** Every record in order, as stored (for folding state at start-up and for listing). */
     void replay(Consumer<JournalRecord> sink);
 

@@ -15,6 +15,7 @@ import io.keelson.acrfence.core.tool.EffectClass;
         @JsonSubTypes.Type(value = Entry.CheckpointTaken.class, name = "checkpoint_taken"),
         @JsonSubTypes.Type(value = Entry.EffectIssued.class, name = "effect_issued"),
         @JsonSubTypes.Type(value = Entry.EffectUpdated.class, name = "effect_updated"),
+        @JsonSubTypes.Type(value = Entry.EffectAnswered.class, name = "effect_answered"),
         @JsonSubTypes.Type(value = Entry.DecisionRecorded.class, name = "decision_recorded"),
         @JsonSubTypes.Type(value = Entry.CapabilityGranted.class, name = "capability_granted"),
         @JsonSubTypes.Type(value = Entry.CapabilityRevoked.class, name = "capability_revoked")})
@@ -44,6 +45,13 @@ public sealed interface Entry {
 
     /** An effect's next status, with the service's result or error. */
     record EffectUpdated(String effectId, EffectStatus status, String result, String error) implements Entry {
+    }
+
+    /**
+     * The agent was given the effect's outcome. Until then a crash may have eaten the answer, and the agent's retry
+     * of the same intent is answered from the journal instead of executed again.
+     */
+    record EffectAnswered(String effectId) implements Entry {
     }
 
     /** A call the fence did not execute as new: replayed, blocked, or refused, with the prior effect it refers to. */

@@ -141,11 +141,21 @@ public final class FileJournal implements EffectJournal {
 
     @Override
     public List<JournalRecord> append(List<Entry> entries) {
-        if (entries.isEmpty()) {
-            return List.of();
-        }
         List<JournalRecord> records = new ArrayList<>(entries.size());
-        long end;
+        syncTo(write(entries, records));
+        return records;
+    }
+
+    @Override
+    public void appendDeferred(List<Entry> entries) {
+        write(entries, new ArrayList<>(entries.size()));
+    }
+
+    /** Writes one frame for {@code entries}, filling {@code records}; returns the file position after it. */
+    private long write(List<Entry> entries, List<JournalRecord> records) {
+        if (entries.isEmpty()) {
+            return 0;
+        }
         synchronized (this) {
             long at = clock.millis();
             long seq = lastSeq;
@@ -168,10 +178,9 @@ public final class FileJournal implements EffectJournal {
             }
             lastSeq = seq;
             lastHash = prev;
-            end = written = channelPosition();
+            written = channelPosition();
+            return written;
         }
-        syncTo(end);
-        return records;
     }
 
     private long channelPosition() {
@@ -244,6 +253,7 @@ public final class FileJournal implements EffectJournal {
     @Override
     public void close() {
         try {
+            channel.force(false); // deferred notes too
             channel.close();
             lock.release();
             lock.channel().close();

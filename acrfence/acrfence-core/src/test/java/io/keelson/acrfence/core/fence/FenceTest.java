@@ -1,7 +1,7 @@
 package io.keelson.acrfence.core.fence;
 
 import io.keelson.acrfence.core.downstream.ApprovalService;
-import io.keelson.acrfence.core.testing.World;
+import io.keelson.acrfence.core.attack.Testbed;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,13 +18,13 @@ class FenceTest {
 
     @TempDir
     Path dir;
-    private World world;
+    private Testbed world;
     private Fence fence;
     private String branch;
 
     @BeforeEach
     void start() {
-        world = new World(dir, ApprovalService.Validation.STATELESS);
+        world = new Testbed(dir, ApprovalService.Validation.STATELESS);
         fence = world.fence();
         branch = fence.openRun("r1").branch();
     }
@@ -120,7 +120,7 @@ class FenceTest {
     @Test
     void aCrashAfterTheServiceActedIsReconciledByTheFencesKeyNotResent() {
         world.crashNextAt(Boundary.AFTER_REMOTE_SUCCESS);
-        assertThatThrownBy(() -> transfer(branch, "acme", 500, "first")).isInstanceOf(World.Crash.class);
+        assertThatThrownBy(() -> transfer(branch, "acme", 500, "first")).isInstanceOf(Testbed.Crash.class);
         world.restart();
         Outcome retry = transfer(branch, "acme", 500, "second-try");
         assertThat(retry).isInstanceOfSatisfying(Outcome.Executed.class, e -> assertThat(e.reconciled()).isTrue());
@@ -131,7 +131,7 @@ class FenceTest {
     @Test
     void aCrashBeforeDispatchIsFinishedUnderTheSameKeyExactlyOnce() {
         world.crashNextAt(Boundary.AFTER_PENDING);
-        assertThatThrownBy(() -> transfer(branch, "acme", 500, "first")).isInstanceOf(World.Crash.class);
+        assertThatThrownBy(() -> transfer(branch, "acme", 500, "first")).isInstanceOf(Testbed.Crash.class);
         world.restart();
         assertThat(world.bank.transfers()).isEmpty();
         Outcome retry = transfer(branch, "acme", 500, "second-try");
@@ -146,7 +146,7 @@ class FenceTest {
         world.crashNextAt(Boundary.AFTER_REMOTE_SUCCESS);
         String create = "{\"name\":\"web-1\",\"size\":\"large\",\"client_token\":\"tok-1\"}";
         assertThatThrownBy(() -> world.fence().invoke(new Invocation("r1", branch, "create_server", create, Optional.empty())))
-                .isInstanceOf(World.Crash.class);
+                .isInstanceOf(Testbed.Crash.class);
         world.restart();
         Outcome retry = world.fence().invoke(new Invocation("r1", branch, "create_server", "{\"name\":\"web-1\",\"size\":\"large\",\"client_token\":\"tok-2\"}",
                 Optional.empty()));

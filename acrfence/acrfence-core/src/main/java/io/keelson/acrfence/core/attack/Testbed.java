@@ -1,4 +1,4 @@
-package io.keelson.acrfence.core.testing;
+package io.keelson.acrfence.core.attack;
 
 import io.keelson.acrfence.core.downstream.ApprovalService;
 import io.keelson.acrfence.core.downstream.Bank;
@@ -18,10 +18,11 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The outside world of a test - a bank, an approval-guarded records service, a cloud API, which outlive any
- * gateway crash - and the gateway over them, which can be crashed at a boundary and started again from its journal.
+ * The world of the attack suite and the crash harness: a bank, an approval-guarded records service and a cloud API
+ * (which outlive any gateway crash and count every real effect), their tools, and the gateway over them, which can
+ * be crashed at a boundary and started again from its journal.
  */
-public final class World implements AutoCloseable {
+public final class Testbed implements AutoCloseable {
 
     /** Thrown at a boundary to stop the gateway there, as kill -9 would. */
     public static final class Crash extends RuntimeException {
@@ -48,12 +49,12 @@ public final class World implements AutoCloseable {
     public final Bank bank = new Bank();
     public final ApprovalService approvals;
     public final CloudApi cloud = new CloudApi();
-    private final ToolRegistry tools = new ToolRegistry();
+    public final ToolRegistry tools = new ToolRegistry();
     private final Path dir;
     private Optional<Boundary> crashAt = Optional.empty();
     private Fence fence;
 
-    public World(Path dir, ApprovalService.Validation validation) {
+    public Testbed(Path dir, ApprovalService.Validation validation) {
         this.dir = dir;
         this.approvals = new ApprovalService(validation);
         tools.register(TRANSFER, bank);
