@@ -69,14 +69,30 @@ public final class Testbed implements AutoCloseable {
         return fence;
     }
 
-    /** The next fenced call crashes the gateway at {@code at}. */
+    /** The next fenced call that reaches {@code at} crashes the gateway there. */
     public void crashNextAt(Boundary at) {
         crashAt = Optional.of(at);
+    }
+
+    /** No crash armed any more (the call did not reach its boundary: it was replayed or refused). */
+    public void disarm() {
+        crashAt = Optional.empty();
     }
 
     /** The gateway died (its process gone, its files as they were) and starts again from its journal. */
     public void restart() {
         fence.close();
+        start();
+    }
+
+    /** As {@link #restart()}, the journal's last {@code bytes} lost as if the crash cut its last write short. */
+    public void restartWithTornTail(int bytes) {
+        fence.close();
+        try (java.io.RandomAccessFile log = new java.io.RandomAccessFile(dir.resolve("journal.log").toFile(), "rw")) {
+            log.setLength(Math.max(0, log.length() - bytes));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         start();
     }
 

@@ -9,6 +9,8 @@ public enum Boundary {
     BEFORE_PENDING,
     /** PENDING (and the capability use) durable, nothing sent. */
     AFTER_PENDING,
+    /** DISPATCHED durable, the service not yet called. */
+    AFTER_DISPATCH_MARK,
     /** The service did it; the journal does not know yet. */
     AFTER_REMOTE_SUCCESS,
     /** COMMITTED durable; the agent has not heard. */

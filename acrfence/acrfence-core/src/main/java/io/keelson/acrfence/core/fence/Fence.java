@@ -195,19 +195,19 @@ public final class Fence implements AutoCloseable {
                     + ") was superseded by a restore or fork; the run is at epoch " + state.runEpochs.get(call.run()));
         }
         // the same intent still unresolved on this branch: an in-flight duplicate, or a retry after a crash
-        Optional<FenceState.Effect> pending = branch.effects.stream().map(state.effects::get)
+        Optional<FenceState.Effect> pending = state.own(branch)
                 .filter(e -> e.issued.intentKey().equals(intent) && e.status.unresolved()).findFirst();
         if (pending.isPresent()) {
             return reconcile(call, tool, pending.get(), false);
         }
         // done, but the crash took its answer: the agent's retry gets it from the journal
-        Optional<FenceState.Effect> unanswered = branch.effects.stream().map(state.effects::get)
+        Optional<FenceState.Effect> unanswered = state.own(branch)
                 .filter(e -> e.issued.intentKey().equals(intent) && e.status == EffectStatus.COMMITTED && !e.answered).findFirst();
         if (unanswered.isPresent()) {
             FenceState.Effect prior = unanswered.get();
             String id = record(call, intent, Decisions.REPLAYED, prior.issued.effectId(), "the same intent was committed as "
                     + prior.issued.effectId() + " but its answer was lost in a crash; the recorded result is returned");
-            return () -> answered(new Outcome.Replayed(id, prior.issued.effectId(), prior.result), prior.issued.effectId());
+            return () -> new Outcome.Replayed(id, prior.issued.effectId(), prior.result);
         }
         Optional<FenceState.Effect> equivalent = branch.shadow.stream().map(state.effects::get)
                 .filter(e -> e.issued.intentKey().equals(intent)).findFirst();
@@ -273,7 +273,7 @@ public final class Fence implements AutoCloseable {
                 state.sequenced(effectId, written.get(0).seq());
             }
             boundaries.accept(Boundary.AFTER_PENDING);
-            return dispatch(effectId, tool, args, effectId, false);
+            return dispatch(call, effectId, tool, args, effectId, false);
         };
     }
 
@@ -289,7 +289,7 @@ public final class Fence implements AutoCloseable {
             String decision = record(call, prior.issued.intentKey(), Decisions.RECONCILED, effectId, "an earlier attempt " + effectId
                     + " of this intent was written ahead but never sent; it is sent now under its own key");
             dispatching.add(effectId);
-            return () -> dispatch(effectId, tool, args, decision, true);
+            return () -> dispatch(call, effectId, tool, args, decision, true);
         }
         Optional<ToolEndpoint.Lookup> lookup = tool.endpoint().lookup(prior.issued.idempotencyKey());
         if (lookup.isEmpty()) {
@@ -310,23 +310,24 @@ public final class Fence implements AutoCloseable {
                         dispatching.remove(effectId);
                     }
                 }
-                return answered(new Outcome.Executed(decision, effectId, result, true), effectId);
+                return answered(new Outcome.Executed(decision, effectId, result, true), call, effectId);
             };
         }
         // the service never saw it: send it now, under the same key (were it seen after all, the service dedupes)
-        return () -> dispatch(effectId, tool, args, decision, true);
+        return () -> dispatch(call, effectId, tool, args, decision, true);
     }
 
-    private Outcome dispatch(String effectId, ToolRegistry.Tool tool, JsonNode args, String decisionId, boolean reconciled) {
+    private Outcome dispatch(Invocation call, String effectId, ToolRegistry.Tool tool, JsonNode args, String decisionId, boolean reconciled) {
         try {
             update(effectId, EffectStatus.DISPATCHED, "", "");
+            boundaries.accept(Boundary.AFTER_DISPATCH_MARK);
             ToolEndpoint.Outcome outcome = tool.endpoint().invoke(args, state(effectId).issued.idempotencyKey());
             if (outcome instanceof ToolEndpoint.Outcome.Succeeded s) {
                 boundaries.accept(Boundary.AFTER_REMOTE_SUCCESS);
                 String result = CanonicalJson.text(s.result());
                 update(effectId, EffectStatus.COMMITTED, result, "");
                 boundaries.accept(Boundary.AFTER_LOCAL_COMMIT);
-                return answered(new Outcome.Executed(decisionId, effectId, result, reconciled), effectId);
+                return answered(new Outcome.Executed(decisionId, effectId, result, reconciled), call, effectId);
             }
             if (outcome instanceof ToolEndpoint.Outcome.Rejected r) {
                 update(effectId, EffectStatus.FAILED, "", r.error());
@@ -342,12 +343,12 @@ public final class Fence implements AutoCloseable {
         }
     }
 
-    /** Notes (without waiting for a sync) that the agent is being given this effect's outcome. */
-    private Outcome answered(Outcome outcome, String effectId) {
-        Entry.EffectAnswered note = new Entry.EffectAnswered(effectId);
-        journal.appendDeferred(List.of(note));
+    /** Notes (without waiting for a sync) that the agent on the call's branch is being given this effect's outcome. */
+    private Outcome answered(Outcome outcome, Invocation call, String effectId) {
+        Entry.EffectAnswered note = new Entry.EffectAnswered(effectId, call.run(), call.branch());
+        JournalRecord written = journal.appendDeferred(List.of(note)).get(0);
         synchronized (this) {
-            state.apply(note, FenceState.UNSEQUENCED, System.currentTimeMillis());
+            state.apply(written);
         }
         return outcome;
     }

@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * Everything the fence knows, folded from the journal: runs and their epochs, branches with their shadow sets
- * (effects recorded after the checkpoint a branch was restored from, not yet claimed by an equivalent call),
+ * (the run's effects whose outcome the restored context had not been told of, not yet claimed by an equivalent
+ * call),
  * checkpoints, effects with their status, decisions, and the capability ledger. Entries applied before their
  * append finishes carry no sequence yet ({@link #UNSEQUENCED}), which a restore treats as "after" any checkpoint.
  */
@@ -25,12 +26,18 @@ final class FenceState {
 
     static final class Branch {
         final Entry.BranchOpened opened;
+        final long openedSeq;
+        /** Effects whose outcome the agent on this branch was given, with when: what its context knows. */
+        final Map<String, Long> answers = new LinkedHashMap<>();
         final List<String> effects = new ArrayList<>();
+        /** Effects of an earlier branch this one took over by reconciling them: its own from then on. */
+        final List<String> adopted = new ArrayList<>();
         final Set<String> shadow = new LinkedHashSet<>();
         boolean superseded;
 
-        Branch(Entry.BranchOpened opened) {
+        Branch(Entry.BranchOpened opened, long openedSeq) {
             this.opened = opened;
+            this.openedSeq = openedSeq;
         }
     }
 
@@ -95,7 +102,7 @@ final class FenceState {
 
     void apply(Entry entry, long seq, long atMillis) {
         if (entry instanceof Entry.BranchOpened b) {
-            openBranch(b);
+            openBranch(b, seq);
         } else if (entry instanceof Entry.CheckpointTaken c) {
             checkpoints.put(key(c.run(), c.checkpoint()), new Checkpoint(c, seq));
         } else if (entry instanceof Entry.EffectIssued e) {
@@ -115,16 +122,30 @@ final class FenceState {
             }
         } else if (entry instanceof Entry.EffectAnswered a) {
             effects.get(a.effectId()).answered = true;
+            branches.get(key(a.run(), a.branch())).answers.putIfAbsent(a.effectId(), seq);
         } else if (entry instanceof Entry.DecisionRecorded d) {
             decisions.put(d.decisionId(), new Decision(d, atMillis));
+            Branch branch = branches.get(key(d.run(), d.branch()));
             if (!d.priorEffect().isEmpty() && Decisions.CLAIMING.contains(d.decision())) {
-                branches.get(key(d.run(), d.branch())).shadow.remove(d.priorEffect());
+                branch.shadow.remove(d.priorEffect());
+            }
+            if (d.decision().equals(Decisions.RECONCILED) && !branch.effects.contains(d.priorEffect()) && !branch.adopted.contains(d.priorEffect())) {
+                branch.adopted.add(d.priorEffect());
+            }
+            if (d.decision().equals(Decisions.REPLAYED)) {
+                branch.answers.putIfAbsent(d.priorEffect(), seq);
+                effects.get(d.priorEffect()).answered = true;
             }
         } else if (entry instanceof Entry.CapabilityGranted g) {
             capabilities.put(g.capability(), new Capability(g));
         } else if (entry instanceof Entry.CapabilityRevoked v) {
             capabilities.get(v.capability()).revoked = Optional.of(v.reason());
         }
+    }
+
+    /** The effects a branch answers for: those issued on it and those it adopted. */
+    java.util.stream.Stream<Effect> own(Branch branch) {
+        return java.util.stream.Stream.concat(branch.effects.stream(), branch.adopted.stream()).map(effects::get);
     }
 
     /** Records an effect's journal position once its append returned. */
@@ -135,17 +156,41 @@ final class FenceState {
         }
     }
 
-    private void openBranch(Entry.BranchOpened b) {
-        Branch branch = new Branch(b);
+    private void openBranch(Entry.BranchOpened b, long seq) {
+        Branch branch = new Branch(b, seq);
         runEpochs.merge(b.run(), b.epoch(), Math::max);
         if (b.kind() == Entry.BranchKind.RESTORE) {
-            // a restore replaces the run's live context, and every effect after its checkpoint is history it must not repeat
-            long after = checkpoints.get(key(b.run(), b.restoredFrom())).seq();
+            // a restore replaces the run's live context; every effect that context had not been told of is history it must not repeat
+            Checkpoint cp = checkpoints.get(key(b.run(), b.restoredFrom()));
+            Set<String> known = knownAt(branches.get(key(b.run(), cp.taken().branch())), cp.seq());
             branches.values().stream().filter(x -> x.opened.run().equals(b.run())).forEach(x -> x.superseded = true);
-            effects.values().stream().filter(e -> e.issued.run().equals(b.run()) && e.seq > after).forEach(e -> branch.shadow.add(e.issued.effectId()));
+            effects.values().stream().filter(e -> e.issued.run().equals(b.run()) && !known.contains(e.issued.effectId()))
+                    .forEach(e -> branch.shadow.add(e.issued.effectId()));
         } else if (b.kind() == Entry.BranchKind.FORK) {
             branches.get(key(b.run(), b.parent())).superseded = true; // divergence approved: the fork starts with no shadow
         }
         branches.put(key(b.run(), b.branch()), branch);
+    }
+
+    /**
+     * The effects whose outcome the agent's context on {@code branch} had been given before {@code seq}: its own
+     * answers then, and what the context it started from knew (the checkpoint it was restored from, or its parent
+     * when it forked).
+     */
+    private Set<String> knownAt(Branch branch, long seq) {
+        Set<String> known = new java.util.HashSet<>();
+        branch.answers.forEach((effect, at) -> {
+            if (at < seq) {
+                known.add(effect);
+            }
+        });
+        Entry.BranchOpened o = branch.opened;
+        if (o.kind() == Entry.BranchKind.RESTORE) {
+            Checkpoint cp = checkpoints.get(key(o.run(), o.restoredFrom()));
+            known.addAll(knownAt(branches.get(key(o.run(), cp.taken().branch())), cp.seq()));
+        } else if (o.kind() == Entry.BranchKind.FORK) {
+            known.addAll(knownAt(branches.get(key(o.run(), o.parent())), branch.openedSeq));
+        }
+        return known;
     }
 }

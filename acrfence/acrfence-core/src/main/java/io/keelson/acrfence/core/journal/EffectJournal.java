@@ -19,7 +19,7 @@ public interface EffectJournal extends AutoCloseable {
      * Appends without waiting for durability: for notes whose loss in a crash is safe (the next sync, or close,
      * makes them durable).
      */
-    void appendDeferred(List<Entry> entries);
+    List<JournalRecord> appendDeferred(List<Entry> entries);
 
     /** Every record in order, as stored (for folding state at start-up and for listing). */
     void replay(Consumer<JournalRecord> sink);

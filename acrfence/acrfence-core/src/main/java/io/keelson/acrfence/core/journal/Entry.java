@@ -48,10 +48,10 @@ public sealed interface Entry {
     }
 
     /**
-     * The agent was given the effect's outcome. Until then a crash may have eaten the answer, and the agent's retry
-     * of the same intent is answered from the journal instead of executed again.
+     * The agent on {@code branch} was given the effect's outcome: from then on that branch's context knows it. Until
+     * then a crash may have eaten the answer, and the agent's retry of the same intent is answered from the journal.
      */
-    record EffectAnswered(String effectId) implements Entry {
+    record EffectAnswered(String effectId, String run, String branch) implements Entry {
     }
 
     /** A call the fence did not execute as new: replayed, blocked, or refused, with the prior effect it refers to. */

@@ -147,8 +147,10 @@ public final class FileJournal implements EffectJournal {
     }
 
     @Override
-    public void appendDeferred(List<Entry> entries) {
-        write(entries, new ArrayList<>(entries.size()));
+    public List<JournalRecord> appendDeferred(List<Entry> entries) {
+        List<JournalRecord> records = new ArrayList<>(entries.size());
+        write(entries, records);
+        return records;
     }
 
     /** Writes one frame for {@code entries}, filling {@code records}; returns the file position after it. */
