@@ -3,17 +3,14 @@ package io.keelson.acrfence.core.attack;
 import io.keelson.acrfence.core.downstream.ApprovalService;
 import io.keelson.acrfence.core.downstream.Bank;
 import io.keelson.acrfence.core.downstream.CloudApi;
+import io.keelson.acrfence.core.downstream.DemoTools;
 import io.keelson.acrfence.core.fence.Boundary;
 import io.keelson.acrfence.core.fence.Fence;
 import io.keelson.acrfence.core.journal.FileJournal;
-import io.keelson.acrfence.core.tool.ArgumentSpec;
-import io.keelson.acrfence.core.tool.EffectClass;
 import io.keelson.acrfence.core.tool.ToolRegistry;
-import io.keelson.acrfence.core.tool.ToolSchema;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -31,37 +28,21 @@ public final class Testbed implements AutoCloseable {
         }
     }
 
-    public static final ToolSchema TRANSFER = new ToolSchema("transfer", 1, EffectClass.IRREVERSIBLE, List.of(
-            new ArgumentSpec("to", ArgumentSpec.Type.STRING, true, ArgumentSpec.Role.INTENT),
-            new ArgumentSpec("amount", ArgumentSpec.Type.NUMBER, true, ArgumentSpec.Role.INTENT),
-            new ArgumentSpec("reference", ArgumentSpec.Type.STRING, false, ArgumentSpec.Role.VOLATILE)), false);
-    public static final ToolSchema DELETE = new ToolSchema("delete_record", 1, EffectClass.IRREVERSIBLE, List.of(
-            new ArgumentSpec("subject", ArgumentSpec.Type.STRING, true, ArgumentSpec.Role.INTENT),
-            new ArgumentSpec("token", ArgumentSpec.Type.STRING, true, ArgumentSpec.Role.VOLATILE),
-            new ArgumentSpec("request_id", ArgumentSpec.Type.STRING, false, ArgumentSpec.Role.VOLATILE)), true);
-    public static final ToolSchema CREATE_SERVER = new ToolSchema("create_server", 1, EffectClass.IRREVERSIBLE, List.of(
-            new ArgumentSpec("name", ArgumentSpec.Type.STRING, true, ArgumentSpec.Role.INTENT),
-            new ArgumentSpec("size", ArgumentSpec.Type.STRING, true, ArgumentSpec.Role.INTENT),
-            new ArgumentSpec("client_token", ArgumentSpec.Type.STRING, false, ArgumentSpec.Role.VOLATILE)), false);
-    public static final ToolSchema BALANCE = new ToolSchema("balance", 1, EffectClass.READ_ONLY, List.of(
-            new ArgumentSpec("account", ArgumentSpec.Type.STRING, true, ArgumentSpec.Role.INTENT)), false);
-
-    public final Bank bank = new Bank();
+    public final Bank bank;
     public final ApprovalService approvals;
-    public final CloudApi cloud = new CloudApi();
-    public final ToolRegistry tools = new ToolRegistry();
+    public final CloudApi cloud;
+    public final ToolRegistry tools;
     private final Path dir;
     private Optional<Boundary> crashAt = Optional.empty();
     private Fence fence;
 
     public Testbed(Path dir, ApprovalService.Validation validation) {
         this.dir = dir;
-        this.approvals = new ApprovalService(validation);
-        tools.register(TRANSFER, bank);
-        tools.register(DELETE, approvals);
-        tools.register(CREATE_SERVER, cloud);
-        tools.register(BALANCE, (args, key) -> new io.keelson.acrfence.core.tool.ToolEndpoint.Outcome.Succeeded(
-                io.keelson.acrfence.core.json.CanonicalJson.parse("{\"balance\":1000}")));
+        DemoTools demo = new DemoTools(validation);
+        this.bank = demo.bank;
+        this.approvals = demo.approvals;
+        this.cloud = demo.cloud;
+        this.tools = demo.registerIn(new ToolRegistry());
         start();
     }
 

@@ -61,6 +61,11 @@ public final class ApprovalService implements ToolEndpoint {
     }
 
     @Override
+    public boolean reconcilable() {
+        return true;
+    }
+
+    @Override
     public synchronized Optional<Lookup> lookup(String idempotencyKey) {
         JsonNode result = byKey.get(idempotencyKey);
         return Optional.of(result == null ? new Lookup.NotFound() : new Lookup.Found(result));

@@ -53,6 +53,11 @@ public final class Bank implements ToolEndpoint {
     }
 
     @Override
+    public boolean reconcilable() {
+        return true;
+    }
+
+    @Override
     public synchronized Optional<Lookup> lookup(String idempotencyKey) {
         JsonNode receipt = byKey.get(idempotencyKey);
         return Optional.of(receipt == null ? new Lookup.NotFound() : new Lookup.Found(receipt));

@@ -37,6 +37,11 @@ public interface ToolEndpoint {
 
     Outcome invoke(JsonNode args, String idempotencyKey);
 
+    /** Whether {@link #lookup} can answer (the service has a reconcile call). */
+    default boolean reconcilable() {
+        return false;
+    }
+
     /** Asks the service what it did under {@code idempotencyKey}; empty when it cannot say (no reconcile call). */
     default Optional<Lookup> lookup(String idempotencyKey) {
         return Optional.empty();

@@ -1,0 +1,74 @@
+package io.keelson.acrfence.service;
+
+import io.keelson.acrfence.core.downstream.ApprovalService;
+import io.keelson.acrfence.core.downstream.DemoTools;
+import io.keelson.acrfence.core.fence.Fence;
+import io.keelson.acrfence.core.journal.FileJournal;
+import io.keelson.acrfence.core.tool.ToolRegistry;
+import io.keelson.common.v1.Backend;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * The acrfence system as a deployable unit: the journal in its state directory (embedded store), the key its
+ * idempotency keys are made with, the tools, and the gRPC service. The tools are, for now, the demo services of
+ * the attack suite (fakes that count effects); fronting real HTTP or MCP tools is not built yet.
+ */
+public final class AcrFenceSystem implements AutoCloseable {
+
+    private final Fence fence;
+    private final DemoTools demo;
+    private final AcrFenceGrpcService service;
+
+    private AcrFenceSystem(Fence fence, DemoTools demo, ToolRegistry tools) {
+        this.fence = fence;
+        this.demo = demo;
+        this.service = new AcrFenceGrpcService(fence, tools, Backend.BACKEND_EMBEDDED_STORE);
+    }
+
+    /** Opens (or recovers) the journal in {@code stateDirectory}; a damaged journal stops the start, naming where. */
+    public static AcrFenceSystem start(Path stateDirectory) {
+        DemoTools demo = new DemoTools(ApprovalService.Validation.STATEFUL);
+        ToolRegistry tools = demo.registerIn(new ToolRegistry());
+        Fence fence = new Fence(FileJournal.open(stateDirectory.resolve("journal"), Clock.systemUTC()), tools, secret(stateDirectory));
+        return new AcrFenceSystem(fence, demo, tools);
+    }
+
+    /** The key for idempotency keys: made once, kept beside the journal, readable by the service alone. */
+    private static byte[] secret(Path dir) {
+        Path file = dir.resolve("fence.key");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(dir);
+                byte[] key = new byte[32];
+                new SecureRandom().nextBytes(key);
+                Path tmp = Files.createTempFile(dir, "fence", ".key", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.write(tmp, key);
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the fence key " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public io.grpc.BindableService service() {
+        return service;
+    }
+
+    /** The demo services behind the tools (tests read their effect counts). */
+    public DemoTools demo() {
+        return demo;
+    }
+
+    @Override
+    public void close() {
+        fence.close();
+    }
+}
