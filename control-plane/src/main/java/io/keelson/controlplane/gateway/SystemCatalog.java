@@ -1,5 +1,6 @@
 package io.keelson.controlplane.gateway;
 
+import io.keelson.acrfence.v1.AcrFenceServiceGrpc;
 import io.keelson.agentcgroup.v1.AgentCgroupServiceGrpc;
 import io.keelson.echo.v1.EchoServiceGrpc;
 import io.keelson.gpuos.v1.GpuOsServiceGrpc;
@@ -28,7 +29,8 @@ public final class SystemCatalog {
                         List.of(GpuOsServiceGrpc.getServiceDescriptor())),
                 new KnownSystem("agentcgroup", "a cgroup per agent tool call; burst-proof memory policies",
                         List.of(AgentCgroupServiceGrpc.getServiceDescriptor())),
-                new KnownSystem("acrfence", "effect journal: restores never repeat irreversible actions", List.of()),
+                new KnownSystem("acrfence", "effect journal: restores never repeat irreversible actions",
+                        List.of(AcrFenceServiceGrpc.getServiceDescriptor())),
                 new KnownSystem("sysom", "cross-layer diagnosis for GPU training fleets", List.of()),
                 new KnownSystem("schedcp", "MCP control plane for Linux schedulers", List.of()),
                 new KnownSystem("wio", "WebAssembly storage actors on host and computational SSD", List.of()),

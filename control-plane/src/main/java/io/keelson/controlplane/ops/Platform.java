@@ -30,6 +30,7 @@ import io.keelson.controlplane.state.AuditLogFile;
 import io.keelson.controlplane.state.JdbcAuditStore;
 import io.keelson.controlplane.state.JdbcTokenStore;
 import io.keelson.controlplane.state.PostgresTokenListener;
+import io.keelson.acrfence.service.AcrFenceSystem;
 import io.keelson.common.events.EventBus;
 import io.keelson.common.events.EventBuses;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -225,6 +226,11 @@ public class Platform {
                     io.keelson.agentcgroup.service.CgroupBackend.parse(config.agentcgroup().backend(), "keelson.agentcgroup.backend"), bus);
             running.push(agentcgroup);
             services.add(agentcgroup.service());
+        }
+        if (addresses().getOrDefault("acrfence", "").startsWith(SystemRouter.IN_PROCESS_PREFIX)) {
+            AcrFenceSystem acrfence = AcrFenceSystem.start(config.home().resolve("acrfence"));
+            running.push(acrfence);
+            services.add(acrfence.service());
         }
         return services;
     }

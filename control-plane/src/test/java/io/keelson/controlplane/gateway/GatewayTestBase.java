@@ -288,7 +288,7 @@ abstract class GatewayTestBase {
 
         assertThat(services.get(10, TimeUnit.SECONDS))
                 .contains("keelson.controlplane.v1.ControlPlaneService", "keelson.echo.v1.EchoService", "keelson.gpuos.v1.GpuOsService",
-                        "keelson.agentcgroup.v1.AgentCgroupService",
+                        "keelson.agentcgroup.v1.AgentCgroupService", "keelson.acrfence.v1.AcrFenceService",
                         "grpc.health.v1.Health");
         requests.onCompleted();
     }
@@ -380,6 +380,28 @@ abstract class GatewayTestBase {
                 .build());
         assertThat(response.getTasks(0).getPeakBytes()).isEqualTo(300_000_000L);
         assertThat(response.getBackend()).isEqualTo(Backend.BACKEND_OFFLINE_ANALYSIS);
+    }
+
+    @Test
+    void acrfenceFencesAReplayThroughTheGatewayAndForksNeedAnAdmin() {
+        var asOperator = io.keelson.acrfence.v1.AcrFenceServiceGrpc.newBlockingStub(client.as(operator));
+        String run = "gw-" + System.nanoTime();
+        expectStatus(() -> io.keelson.acrfence.v1.AcrFenceServiceGrpc.newBlockingStub(client.as(viewer)).openRun(
+                io.keelson.acrfence.v1.OpenRunRequest.newBuilder().setRunId(run).build()), Status.Code.PERMISSION_DENIED);
+        String branch = asOperator.openRun(io.keelson.acrfence.v1.OpenRunRequest.newBuilder().setRunId(run).build()).getBranch().getBranchId();
+        String cp = asOperator.checkpoint(io.keelson.acrfence.v1.CheckpointRequest.newBuilder().setRunId(run).setBranchId(branch).build()).getCheckpointId();
+        var call = io.keelson.acrfence.v1.InvokeToolRequest.newBuilder().setRunId(run).setTool("transfer")
+                .setArgumentsJson("{\"to\":\"acme\",\"amount\":5,\"reference\":\"r1\"}");
+        var first = asOperator.invokeTool(call.setBranchId(branch).build());
+        String restored = asOperator.restore(io.keelson.acrfence.v1.RestoreRequest.newBuilder().setRunId(run).setCheckpointId(cp).build())
+                .getBranch().getBranchId();
+        var again = asOperator.invokeTool(call.setBranchId(restored).setArgumentsJson("{\"to\":\"acme\",\"amount\":5,\"reference\":\"r2\"}").build());
+        assertThat(again.getDecision()).isEqualTo(io.keelson.acrfence.v1.Decision.DECISION_REPLAYED);
+        assertThat(again.getEffectId()).isEqualTo(first.getEffectId());
+        assertThat(again.getBackend()).isEqualTo(Backend.BACKEND_EMBEDDED_STORE);
+        var fork = io.keelson.acrfence.v1.ForkRequest.newBuilder().setRunId(run).setBranchId(restored).setReason("r").setApprovedBy("a").build();
+        expectStatus(() -> asOperator.fork(fork), Status.Code.PERMISSION_DENIED);
+        assertThat(io.keelson.acrfence.v1.AcrFenceServiceGrpc.newBlockingStub(client.as(admin)).fork(fork).getBranch().getKind()).isEqualTo("fork");
     }
 
     EchoServiceGrpc.EchoServiceBlockingStub echo(String bearer) {
