@@ -35,6 +35,9 @@ import java.util.function.Consumer;
  */
 public final class Fence implements AutoCloseable {
 
+    /** How many prior effects a BLOCKED answer names. */
+    static final int BLOCK_LISTS = 10;
+
     private final EffectJournal journal;
     private final ToolRegistry tools;
     private final byte[] secret;
@@ -195,22 +198,19 @@ public final class Fence implements AutoCloseable {
                     + ") was superseded by a restore or fork; the run is at epoch " + state.runEpochs.get(call.run()));
         }
         // the same intent still unresolved on this branch: an in-flight duplicate, or a retry after a crash
-        Optional<FenceState.Effect> pending = state.own(branch)
-                .filter(e -> e.issued.intentKey().equals(intent) && e.status.unresolved()).findFirst();
+        Optional<FenceState.Effect> pending = state.own(branch, intent).filter(e -> e.status.unresolved()).findFirst();
         if (pending.isPresent()) {
             return reconcile(call, tool, pending.get(), false);
         }
         // done, but the crash took its answer: the agent's retry gets it from the journal
-        Optional<FenceState.Effect> unanswered = state.own(branch)
-                .filter(e -> e.issued.intentKey().equals(intent) && e.status == EffectStatus.COMMITTED && !e.answered).findFirst();
+        Optional<FenceState.Effect> unanswered = state.own(branch, intent).filter(e -> e.status == EffectStatus.COMMITTED && !e.answered).findFirst();
         if (unanswered.isPresent()) {
             FenceState.Effect prior = unanswered.get();
             String id = record(call, intent, Decisions.REPLAYED, prior.issued.effectId(), "the same intent was committed as "
                     + prior.issued.effectId() + " but its answer was lost in a crash; the recorded result is returned");
             return () -> new Outcome.Replayed(id, prior.issued.effectId(), prior.result);
         }
-        Optional<FenceState.Effect> equivalent = branch.shadow.stream().map(state.effects::get)
-                .filter(e -> e.issued.intentKey().equals(intent)).findFirst();
+        Optional<FenceState.Effect> equivalent = state.shadow(branch, intent).findFirst();
         if (equivalent.isPresent()) {
             FenceState.Effect prior = equivalent.get();
             if (prior.status == EffectStatus.COMMITTED) {
@@ -224,13 +224,17 @@ public final class Fence implements AutoCloseable {
             record(call, intent, Decisions.RETRIED, prior.issued.effectId(), "the equivalent effect " + prior.issued.effectId()
                     + " failed at the service (nothing happened); this call runs as new");
         } else {
-            List<String> others = branch.shadow.stream().map(state.effects::get).filter(e -> e.issued.tool().equals(schema.name())
-                    && e.status != EffectStatus.FAILED).map(e -> e.issued.effectId()).toList();
+            // the first few are named (a restore past 10^6 effects must not answer with all of them)
+            List<String> others = state.shadowOfTool(branch, schema.name()).filter(e -> e.status != EffectStatus.FAILED)
+                    .map(e -> e.issued.effectId()).limit(BLOCK_LISTS + 1).toList();
             if (!others.isEmpty()) {
+                String named = others.size() > BLOCK_LISTS ? others.subList(0, BLOCK_LISTS) + " and more" : others.toString();
+                others = others.subList(0, Math.min(others.size(), BLOCK_LISTS));
                 String reason = "after the restored checkpoint " + branch.opened.restoredFrom() + ", " + schema.name() + " already recorded "
-                        + others + " with a different intent; an explicit fork (with a reason and an approver) is needed to do something else";
+                        + named + " with a different intent; an explicit fork (with a reason and an approver) is needed to do something else";
                 String id = record(call, intent, Decisions.BLOCKED, others.get(0), reason);
-                return () -> new Outcome.Blocked(id, others, reason);
+                List<String> prior = others;
+                return () -> new Outcome.Blocked(id, prior, reason);
             }
         }
         Optional<Outcome.Reason> refusal = Optional.empty();
@@ -284,23 +288,24 @@ public final class Fence implements AutoCloseable {
             return refuse(call, prior.issued.intentKey(), Outcome.Reason.IN_FLIGHT, effectId, "the same intent is being dispatched now as " + effectId);
         }
         JsonNode args = CanonicalJson.parse(prior.issued.arguments());
-        if (prior.status == EffectStatus.PENDING) {
-            // written ahead but never marked sent (DISPATCHED is durable before the service is called): send it now
-            String decision = record(call, prior.issued.intentKey(), Decisions.RECONCILED, effectId, "an earlier attempt " + effectId
-                    + " of this intent was written ahead but never sent; it is sent now under its own key");
-            dispatching.add(effectId);
-            return () -> dispatch(call, effectId, tool, args, decision, true);
-        }
-        Optional<ToolEndpoint.Lookup> lookup = tool.endpoint().lookup(prior.issued.idempotencyKey());
-        if (lookup.isEmpty()) {
+        if (!tool.endpoint().reconcilable()) {
+            if (prior.status == EffectStatus.PENDING) {
+                // for a service that cannot be asked, DISPATCHED is durable before it is called: PENDING means never sent
+                String decision = record(call, prior.issued.intentKey(), Decisions.RECONCILED, effectId, "an earlier attempt " + effectId
+                        + " of this intent was written ahead but never sent; it is sent now under its own key");
+                dispatching.add(effectId);
+                return () -> dispatch(call, effectId, tool, args, decision, true);
+            }
             return refuse(call, prior.issued.intentKey(), Outcome.Reason.RECONCILE_NEEDED, effectId, "the outcome of " + effectId + " is "
                     + prior.status + " and " + tool.schema().name() + " cannot be asked; an operator must settle it");
         }
+        ToolEndpoint.Lookup lookup = tool.endpoint().lookup(prior.issued.idempotencyKey())
+                .orElseThrow(() -> new IllegalStateException(tool.schema().name() + " says it can be reconciled but its lookup answered nothing"));
         String decision = record(call, prior.issued.intentKey(), Decisions.RECONCILED, effectId, claimsShadow
                 ? "the equivalent effect " + effectId + " after the restored checkpoint was " + prior.status + "; reconciled with the service"
                 : "an earlier attempt of this intent on this branch was " + prior.status + "; reconciled with the service");
         dispatching.add(effectId);
-        if (lookup.get() instanceof ToolEndpoint.Lookup.Found found) {
+        if (lookup instanceof ToolEndpoint.Lookup.Found found) {
             String result = CanonicalJson.text(found.result());
             return () -> {
                 try {
@@ -319,7 +324,9 @@ public final class Fence implements AutoCloseable {
 
     private Outcome dispatch(Invocation call, String effectId, ToolRegistry.Tool tool, JsonNode args, String decisionId, boolean reconciled) {
         try {
-            update(effectId, EffectStatus.DISPATCHED, "", "");
+            // where the service can be asked what it did, "sent" need not be durable before sending (a PENDING effect is
+            // looked up, not assumed unsent): one sync less per call
+            update(effectId, EffectStatus.DISPATCHED, "", "", !tool.endpoint().reconcilable());
             boundaries.accept(Boundary.AFTER_DISPATCH_MARK);
             ToolEndpoint.Outcome outcome = tool.endpoint().invoke(args, state(effectId).issued.idempotencyKey());
             if (outcome instanceof ToolEndpoint.Outcome.Succeeded s) {
@@ -358,8 +365,16 @@ public final class Fence implements AutoCloseable {
     }
 
     private void update(String effectId, EffectStatus status, String result, String error) {
+        update(effectId, status, result, error, true);
+    }
+
+    private void update(String effectId, EffectStatus status, String result, String error, boolean durable) {
         Entry.EffectUpdated u = new Entry.EffectUpdated(effectId, status, result, error);
-        journal.append(List.of(u));
+        if (durable) {
+            journal.append(List.of(u));
+        } else {
+            journal.appendDeferred(List.of(u));
+        }
         synchronized (this) {
             state.apply(u, FenceState.UNSEQUENCED, System.currentTimeMillis());
         }

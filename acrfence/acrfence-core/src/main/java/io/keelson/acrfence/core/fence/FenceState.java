@@ -30,9 +30,30 @@ final class FenceState {
         /** Effects whose outcome the agent on this branch was given, with when: what its context knows. */
         final Map<String, Long> answers = new LinkedHashMap<>();
         final List<String> effects = new ArrayList<>();
-        /** Effects of an earlier branch this one took over by reconciling them: its own from then on. */
-        final List<String> adopted = new ArrayList<>();
+        /** Its own effects (issued on it, or adopted: taken over from an earlier branch by reconciling), by intent key. */
+        final Map<String, List<String>> ownByIntent = new HashMap<>();
         final Set<String> shadow = new LinkedHashSet<>();
+        final Map<String, Set<String>> shadowByIntent = new HashMap<>();
+        final Map<String, Set<String>> shadowByTool = new HashMap<>();
+
+        void own(Effect e) {
+            List<String> same = ownByIntent.computeIfAbsent(e.issued.intentKey(), k -> new ArrayList<>(1));
+            if (!same.contains(e.issued.effectId())) {
+                same.add(e.issued.effectId());
+            }
+        }
+
+        void shadow(Effect e) {
+            shadow.add(e.issued.effectId());
+            shadowByIntent.computeIfAbsent(e.issued.intentKey(), k -> new LinkedHashSet<>()).add(e.issued.effectId());
+            shadowByTool.computeIfAbsent(e.issued.tool(), k -> new LinkedHashSet<>()).add(e.issued.effectId());
+        }
+
+        void claim(Effect e) {
+            shadow.remove(e.issued.effectId());
+            Optional.ofNullable(shadowByIntent.get(e.issued.intentKey())).ifPresent(ids -> ids.remove(e.issued.effectId()));
+            Optional.ofNullable(shadowByTool.get(e.issued.tool())).ifPresent(ids -> ids.remove(e.issued.effectId()));
+        }
         boolean superseded;
 
         Branch(Entry.BranchOpened opened, long openedSeq) {
@@ -106,8 +127,11 @@ final class FenceState {
         } else if (entry instanceof Entry.CheckpointTaken c) {
             checkpoints.put(key(c.run(), c.checkpoint()), new Checkpoint(c, seq));
         } else if (entry instanceof Entry.EffectIssued e) {
-            effects.put(e.effectId(), new Effect(e, seq, atMillis));
-            branches.get(key(e.run(), e.branch())).effects.add(e.effectId());
+            Effect effect = new Effect(e, seq, atMillis);
+            effects.put(e.effectId(), effect);
+            Branch branch = branches.get(key(e.run(), e.branch()));
+            branch.effects.add(e.effectId());
+            branch.own(effect);
             if (!e.capability().isEmpty()) {
                 capabilities.get(e.capability()).uses++;
             }
@@ -127,10 +151,10 @@ final class FenceState {
             decisions.put(d.decisionId(), new Decision(d, atMillis));
             Branch branch = branches.get(key(d.run(), d.branch()));
             if (!d.priorEffect().isEmpty() && Decisions.CLAIMING.contains(d.decision())) {
-                branch.shadow.remove(d.priorEffect());
+                branch.claim(effects.get(d.priorEffect()));
             }
-            if (d.decision().equals(Decisions.RECONCILED) && !branch.effects.contains(d.priorEffect()) && !branch.adopted.contains(d.priorEffect())) {
-                branch.adopted.add(d.priorEffect());
+            if (d.decision().equals(Decisions.RECONCILED)) {
+                branch.own(effects.get(d.priorEffect()));
             }
             if (d.decision().equals(Decisions.REPLAYED)) {
                 branch.answers.putIfAbsent(d.priorEffect(), seq);
@@ -143,9 +167,19 @@ final class FenceState {
         }
     }
 
-    /** The effects a branch answers for: those issued on it and those it adopted. */
-    java.util.stream.Stream<Effect> own(Branch branch) {
-        return java.util.stream.Stream.concat(branch.effects.stream(), branch.adopted.stream()).map(effects::get);
+    /** The branch's own effects (issued on it or adopted) with this intent. */
+    java.util.stream.Stream<Effect> own(Branch branch, String intentKey) {
+        return branch.ownByIntent.getOrDefault(intentKey, List.of()).stream().map(effects::get);
+    }
+
+    /** The branch's unclaimed shadow effects with this intent, oldest first. */
+    java.util.stream.Stream<Effect> shadow(Branch branch, String intentKey) {
+        return branch.shadowByIntent.getOrDefault(intentKey, Set.of()).stream().map(effects::get);
+    }
+
+    /** The branch's unclaimed shadow effects of this tool, oldest first. */
+    java.util.stream.Stream<Effect> shadowOfTool(Branch branch, String tool) {
+        return branch.shadowByTool.getOrDefault(tool, Set.of()).stream().map(effects::get);
     }
 
     /** Records an effect's journal position once its append returned. */
@@ -165,7 +199,7 @@ final class FenceState {
             Set<String> known = knownAt(branches.get(key(b.run(), cp.taken().branch())), cp.seq());
             branches.values().stream().filter(x -> x.opened.run().equals(b.run())).forEach(x -> x.superseded = true);
             effects.values().stream().filter(e -> e.issued.run().equals(b.run()) && !known.contains(e.issued.effectId()))
-                    .forEach(e -> branch.shadow.add(e.issued.effectId()));
+                    .forEach(branch::shadow);
         } else if (b.kind() == Entry.BranchKind.FORK) {
             branches.get(key(b.run(), b.parent())).superseded = true; // divergence approved: the fork starts with no shadow
         }
