@@ -26,18 +26,31 @@ public final class AcrFenceSystem implements AutoCloseable {
     private final DemoTools demo;
     private final AcrFenceGrpcService service;
 
-    private AcrFenceSystem(Fence fence, DemoTools demo, ToolRegistry tools) {
+    private AcrFenceSystem(Fence fence, DemoTools demo, ToolRegistry tools, Backend store) {
         this.fence = fence;
         this.demo = demo;
-        this.service = new AcrFenceGrpcService(fence, tools, Backend.BACKEND_EMBEDDED_STORE);
+        this.service = new AcrFenceGrpcService(fence, tools, store);
     }
 
     /** Opens (or recovers) the journal in {@code stateDirectory}; a damaged journal stops the start, naming where. */
     public static AcrFenceSystem start(Path stateDirectory) {
+        return start(stateDirectory, FileJournal.open(stateDirectory.resolve("journal"), Clock.systemUTC()), Backend.BACKEND_EMBEDDED_STORE);
+    }
+
+    /**
+     * Journals to PostgreSQL (cluster mode) in {@code schema}. One gateway per journal: the fence decides from the
+     * state it folded at start, so two gateways on one journal would not see each other's effects.
+     */
+    public static AcrFenceSystem startOnPostgres(Path stateDirectory, javax.sql.DataSource dataSource, String schema) {
+        return start(stateDirectory, io.keelson.acrfence.core.journal.PostgresJournal.open(dataSource, schema, Clock.systemUTC()),
+                Backend.BACKEND_POSTGRESQL);
+    }
+
+    private static AcrFenceSystem start(Path stateDirectory, io.keelson.acrfence.core.journal.EffectJournal journal, Backend store) {
         DemoTools demo = new DemoTools(ApprovalService.Validation.STATEFUL);
         ToolRegistry tools = demo.registerIn(new ToolRegistry());
-        Fence fence = new Fence(FileJournal.open(stateDirectory.resolve("journal"), Clock.systemUTC()), tools, secret(stateDirectory));
-        return new AcrFenceSystem(fence, demo, tools);
+        Fence fence = new Fence(journal, tools, secret(stateDirectory));
+        return new AcrFenceSystem(fence, demo, tools, store);
     }
 
     /** The key for idempotency keys: made once, kept beside the journal, readable by the service alone. */

@@ -28,10 +28,13 @@ class CrashDurabilityTest {
     @TempDir
     Path home;
 
+    private java.util.Map<String, String> env = java.util.Map.of();
+
     private Process start() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
                 "-cp", System.getProperty("java.class.path"), AcrFenceServer.class.getName(), "0").redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("KEELSON_HOME", home.toString());
+        pb.environment().putAll(env);
         return pb.start();
     }
 
@@ -43,6 +46,14 @@ class CrashDurabilityTest {
         }
         assertThat(line).as("the server printed LISTENING").isNotNull();
         return NettyChannelBuilder.forAddress("127.0.0.1", Integer.parseInt(line.substring(10).trim())).usePlaintext().build();
+    }
+
+    @Test
+    void acknowledgedEffectsSurviveKillMinus9OnPostgres() throws Exception {
+        org.postgresql.ds.PGSimpleDataSource ds = io.keelson.acrfence.core.testing.JournalStore.dataSource();
+        env = java.util.Map.of("KEELSON_ACRFENCE_JDBC_URL", ds.getUrl(), "KEELSON_ACRFENCE_JDBC_USER", ds.getUser(),
+                "KEELSON_ACRFENCE_JDBC_PASSWORD", ds.getPassword() == null ? "" : ds.getPassword(), "KEELSON_ACRFENCE_JDBC_SCHEMA", ds.getCurrentSchema());
+        acknowledgedEffectsSurviveKillMinus9();
     }
 
     @Test

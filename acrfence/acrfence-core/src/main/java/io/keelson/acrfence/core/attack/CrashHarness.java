@@ -38,17 +38,21 @@ public final class CrashHarness {
     }
 
     public static Report run(long seed, Path scratch) {
-        Random random = new Random(seed);
-        Path dir;
         try {
-            dir = Files.createTempDirectory(scratch, "crash-" + seed + "-");
+            Path dir = Files.createTempDirectory(scratch, "crash-" + seed + "-");
+            return run(seed, new Testbed(dir, ApprovalService.Validation.STATEFUL));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** One run on {@code testbed} (closed after); where its journal cannot be torn, a torn-tail crash is a plain one. */
+    public static Report run(long seed, Testbed testbed) {
+        Random random = new Random(seed);
         List<String> violations = new ArrayList<>();
         int crashes = 0;
         int restores = 0;
-        try (Testbed bed = new Testbed(dir, ApprovalService.Validation.STATEFUL)) {
+        try (Testbed bed = testbed) {
             String branch = bed.fence().openRun("run").branch();
             int n = 2 + random.nextInt(4);
             List<String> payments = new ArrayList<>();
@@ -74,7 +78,7 @@ public final class CrashHarness {
                     bed.disarm();
                 } catch (Testbed.Crash c) {
                     crashes++;
-                    if (point == POINTS.length) {
+                    if (point == POINTS.length && bed.tearable()) {
                         bed.restartWithTornTail(1 + random.nextInt(40));
                     } else {
                         bed.restart();

@@ -38,10 +38,18 @@ public final class ScenarioRunner {
     }
 
     public static Result run(Scenario scenario, CrashMode crash, boolean fenced, Path scratch) {
-        try (Testbed bed = new Testbed(Files.createTempDirectory(scratch, "journal"), ApprovalService.Validation.valueOf(scenario.approvals().toUpperCase()))) {
-            return new Execution(scenario, crash, fenced, bed).run();
+        try {
+            Path dir = Files.createTempDirectory(scratch, "journal");
+            return run(scenario, crash, fenced, v -> new Testbed(dir, v));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs on a testbed of the caller's making (its journal store), given the approval validation the scenario asks for. */
+    public static Result run(Scenario scenario, CrashMode crash, boolean fenced, java.util.function.Function<ApprovalService.Validation, Testbed> testbeds) {
+        try (Testbed bed = testbeds.apply(ApprovalService.Validation.valueOf(scenario.approvals().toUpperCase()))) {
+            return new Execution(scenario, crash, fenced, bed).run();
         }
     }
 

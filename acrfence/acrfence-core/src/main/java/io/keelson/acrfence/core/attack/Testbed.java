@@ -6,6 +6,7 @@ import io.keelson.acrfence.core.downstream.CloudApi;
 import io.keelson.acrfence.core.downstream.DemoTools;
 import io.keelson.acrfence.core.fence.Boundary;
 import io.keelson.acrfence.core.fence.Fence;
+import io.keelson.acrfence.core.journal.EffectJournal;
 import io.keelson.acrfence.core.journal.FileJournal;
 import io.keelson.acrfence.core.tool.ToolRegistry;
 
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The world of the attack suite and the crash harness: a bank, an approval-guarded records service and a cloud API
@@ -32,12 +34,24 @@ public final class Testbed implements AutoCloseable {
     public final ApprovalService approvals;
     public final CloudApi cloud;
     public final ToolRegistry tools;
-    private final Path dir;
+    private final Supplier<EffectJournal> journals;
+    private final Optional<Path> fileDir;
     private Optional<Boundary> crashAt = Optional.empty();
     private Fence fence;
 
+    /** A testbed whose gateway journals to a file journal in {@code dir}. */
     public Testbed(Path dir, ApprovalService.Validation validation) {
-        this.dir = dir;
+        this(() -> FileJournal.open(dir, Clock.systemUTC()), Optional.of(dir), validation);
+    }
+
+    /** A testbed whose gateway opens its journal with {@code journals} at every (re)start (e.g. one PostgreSQL schema). */
+    public Testbed(Supplier<EffectJournal> journals, ApprovalService.Validation validation) {
+        this(journals, Optional.empty(), validation);
+    }
+
+    private Testbed(Supplier<EffectJournal> journals, Optional<Path> fileDir, ApprovalService.Validation validation) {
+        this.journals = journals;
+        this.fileDir = fileDir;
         DemoTools demo = new DemoTools(validation);
         this.bank = demo.bank;
         this.approvals = demo.approvals;
@@ -66,10 +80,15 @@ public final class Testbed implements AutoCloseable {
         start();
     }
 
+    /** Whether a crash can tear the journal's last write (a file can; a database transaction cannot). */
+    public boolean tearable() {
+        return fileDir.isPresent();
+    }
+
     /** As {@link #restart()}, the journal's last {@code bytes} lost as if the crash cut its last write short. */
     public void restartWithTornTail(int bytes) {
         fence.close();
-        try (java.io.RandomAccessFile log = new java.io.RandomAccessFile(dir.resolve("journal.log").toFile(), "rw")) {
+        try (java.io.RandomAccessFile log = new java.io.RandomAccessFile(fileDir.orElseThrow().resolve("journal.log").toFile(), "rw")) {
             log.setLength(Math.max(0, log.length() - bytes));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -84,7 +103,7 @@ public final class Testbed implements AutoCloseable {
                 throw new Crash(b);
             }
         };
-        fence = new Fence(FileJournal.open(dir, Clock.systemUTC()), tools, "test-secret".getBytes(), hook);
+        fence = new Fence(journals.get(), tools, "test-secret".getBytes(), hook);
     }
 
     @Override

@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 
 /**
  * The append-only, hash-chained effect journal, kept outside every restore domain. Embedded: {@link FileJournal};
- * cluster mode: PostgreSQL (same contract, same tests).
+ * cluster mode: {@link PostgresJournal} (same contract, same tests).
  */
 public interface EffectJournal extends AutoCloseable {
 
@@ -25,7 +25,26 @@ public interface EffectJournal extends AutoCloseable {
     void replay(Consumer<JournalRecord> sink);
 
     /** Recomputes the chain over what is stored; names the first record that does not hold. */
-    ChainVerdict verify();
+    default ChainVerdict verify() {
+        long[] count = {0};
+        String[] prev = {JournalRecord.GENESIS};
+        ChainVerdict.Broken[] broken = {null};
+        replay(r -> {
+            if (broken[0] != null) {
+                return;
+            }
+            count[0]++;
+            if (r.seq() != count[0]) {
+                broken[0] = new ChainVerdict.Broken(r.seq(), "record " + count[0] + " carries seq " + r.seq() + " (a record is missing or moved)");
+            } else if (!r.prevHash().equals(prev[0])) {
+                broken[0] = new ChainVerdict.Broken(r.seq(), "its previous hash does not match record " + (r.seq() - 1));
+            } else if (!JournalRecord.hashOf(r.seq(), r.atMillis(), r.prevHash(), r.entry()).equals(r.hash())) {
+                broken[0] = new ChainVerdict.Broken(r.seq(), "its contents do not match its hash (it was changed)");
+            }
+            prev[0] = r.hash();
+        });
+        return new ChainVerdict(count[0], prev[0], java.util.Optional.ofNullable(broken[0]));
+    }
 
     @Override
     void close();

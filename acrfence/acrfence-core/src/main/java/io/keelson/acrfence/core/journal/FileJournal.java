@@ -231,28 +231,6 @@ public final class FileJournal implements EffectJournal {
     }
 
     @Override
-    public ChainVerdict verify() {
-        long[] count = {0};
-        String[] prev = {JournalRecord.GENESIS};
-        ChainVerdict.Broken[] broken = {null};
-        replay(r -> {
-            if (broken[0] != null) {
-                return;
-            }
-            count[0]++;
-            if (r.seq() != count[0]) {
-                broken[0] = new ChainVerdict.Broken(r.seq(), "record " + count[0] + " carries seq " + r.seq() + " (a record is missing or moved)");
-            } else if (!r.prevHash().equals(prev[0])) {
-                broken[0] = new ChainVerdict.Broken(r.seq(), "its previous hash does not match record " + (r.seq() - 1));
-            } else if (!JournalRecord.hashOf(r.seq(), r.atMillis(), r.prevHash(), r.entry()).equals(r.hash())) {
-                broken[0] = new ChainVerdict.Broken(r.seq(), "its contents do not match its hash (it was changed)");
-            }
-            prev[0] = r.hash();
-        });
-        return new ChainVerdict(count[0], prev[0], Optional.ofNullable(broken[0]));
-    }
-
-    @Override
     public void close() {
         try {
             channel.force(false); // deferred notes too

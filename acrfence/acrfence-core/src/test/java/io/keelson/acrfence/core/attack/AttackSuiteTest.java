@@ -3,7 +3,9 @@ package io.keelson.acrfence.core.attack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import org.junit.jupiter.api.Test;
+import io.keelson.acrfence.core.testing.JournalStore;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
@@ -25,8 +27,9 @@ class AttackSuiteTest {
     @TempDir
     Path scratch;
 
-    @Test
-    void theFenceStopsEveryAttackAndBlocksNoBenignCase() throws Exception {
+    @ParameterizedTest
+    @EnumSource(JournalStore.class)
+    void theFenceStopsEveryAttackAndBlocksNoBenignCase(JournalStore store) throws Exception {
         JsonNode oracle;
         try (InputStream in = getClass().getResourceAsStream("/attacks/oracle.yaml")) {
             oracle = new ObjectMapper(new YAMLFactory()).readTree(in);
@@ -41,7 +44,7 @@ class AttackSuiteTest {
         for (Scenario s : suite) {
             JsonNode expected = oracle.get(s.name());
             for (CrashMode mode : CrashMode.values()) {
-                ScenarioRunner.Result fenced = ScenarioRunner.run(s, mode, true, scratch);
+                ScenarioRunner.Result fenced = ScenarioRunner.run(s, mode, true, v -> new Testbed(store.fresh(scratch), v));
                 ScenarioRunner.Result unfenced = ScenarioRunner.run(s, mode, false, scratch);
                 boolean duplicated = false;
                 boolean exceeded = false;
@@ -76,7 +79,7 @@ class AttackSuiteTest {
                 }
             }
         }
-        System.out.printf("attack suite: %d scenarios x %d crash modes; %d attack runs, %d reproduce their attack without the fence, %d of them stopped"
+        System.out.printf("attack suite on " + store + ": %d scenarios x %d crash modes; %d attack runs, %d reproduce their attack without the fence, %d of them stopped"
                 + " by it; %d false blocks%n", suite.size(), CrashMode.values().length, attackRuns, attacksReproduced, attacksStopped, falseBlocks);
         assertThat(mismatches).as("runs that differ from the oracle").isEmpty();
         assertThat(attacksReproduced).as("attack runs whose attack happens without the fence").isGreaterThanOrEqualTo(attackRuns * 3 / 4);

@@ -48,4 +48,20 @@ class CrashHarnessTest {
         assertThat(crashes).as("crashes injected").isGreaterThan(10_000);
         assertThat(restores).as("restores after crashes").isGreaterThan(5_000);
     }
+
+    @Test
+    void theSameHoldsOnThePostgresJournal() {
+        List<String> failures = new ArrayList<>();
+        int crashes = 0;
+        for (long seed = 1; seed <= 100; seed++) { // each run migrates a schema of its own: slower than a file
+            CrashHarness.Report r = CrashHarness.run(seed, new Testbed(io.keelson.acrfence.core.testing.JournalStore.POSTGRES.fresh(temp),
+                    io.keelson.acrfence.core.downstream.ApprovalService.Validation.STATEFUL));
+            crashes += r.crashes();
+            if (!r.violations().isEmpty()) {
+                failures.add("seed " + seed + ": " + r.violations());
+            }
+        }
+        assertThat(failures).isEmpty();
+        assertThat(crashes).isGreaterThan(100);
+    }
 }
