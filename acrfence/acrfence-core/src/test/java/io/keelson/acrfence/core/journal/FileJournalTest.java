@@ -1,6 +1,5 @@
 package io.keelson.acrfence.core.journal;
 
-import io.keelson.acrfence.core.tool.EffectClass;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,45 +8,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
+import static io.keelson.acrfence.core.journal.JournalFixtures.all;
+import static io.keelson.acrfence.core.journal.JournalFixtures.effect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** What only the file journal has: torn tails, byte-level damage, a checksummed edit, the process lock (the rest is {@link JournalContractTest}). */
 class FileJournalTest {
 
     @TempDir
     Path dir;
-
-    private static Entry effect(int i) {
-        return new Entry.EffectIssued("e" + i, "run", "b1", i, "transfer", 1, EffectClass.IRREVERSIBLE, "k" + i, "{\"amount\":" + i + "}", "key" + i, "");
-    }
-
-    private static List<JournalRecord> all(EffectJournal j) {
-        List<JournalRecord> out = new ArrayList<>();
-        j.replay(out::add);
-        return out;
-    }
-
-    @Test
-    void recordsSurviveReopeningInOrderWithAnIntactChain() {
-        try (FileJournal j = FileJournal.open(dir, Clock.systemUTC())) {
-            j.append(List.of(effect(1), effect(2)));
-            j.append(List.of(new Entry.EffectUpdated("e1", EffectStatus.COMMITTED, "{\"ok\":true}", "")));
-        }
-        try (FileJournal j = FileJournal.open(dir, Clock.systemUTC())) {
-            assertThat(all(j)).extracting(JournalRecord::seq).containsExactly(1L, 2L, 3L);
-            assertThat(all(j).get(2).entry()).isEqualTo(new Entry.EffectUpdated("e1", EffectStatus.COMMITTED, "{\"ok\":true}", ""));
-            j.append(List.of(effect(3)));
-            ChainVerdict v = j.verify();
-            assertThat(v.intact()).isTrue();
-            assertThat(v.records()).isEqualTo(4);
-        }
-    }
 
     @Test
     void aFrameTornByACrashIsCutOffAndTheRestKept() throws Exception {
@@ -111,29 +83,6 @@ class FileJournalTest {
             assertThat(v.intact()).isFalse();
             assertThat(v.firstBroken().orElseThrow().seq()).isEqualTo(3);
             assertThat(v.firstBroken().orElseThrow().reason()).contains("do not match its hash");
-        }
-    }
-
-    @Test
-    void concurrentAppendsShareSyncsAndAllLandInOneChain() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try (FileJournal j = FileJournal.open(dir, Clock.systemUTC())) {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                int base = t * 100;
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < 100; i++) {
-                        j.append(List.of(effect(base + i)));
-                    }
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-            assertThat(j.verify().records()).isEqualTo(800);
-            assertThat(j.verify().intact()).isTrue();
-        } finally {
-            pool.shutdownNow();
         }
     }
 

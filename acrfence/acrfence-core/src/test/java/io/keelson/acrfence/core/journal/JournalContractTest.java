@@ -1,7 +1,6 @@
 package io.keelson.acrfence.core.journal;
 
 import io.keelson.acrfence.core.testing.JournalStore;
-import io.keelson.acrfence.core.tool.EffectClass;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
+import static io.keelson.acrfence.core.journal.JournalFixtures.all;
+import static io.keelson.acrfence.core.journal.JournalFixtures.effect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What every journal store promises, checked on each: the embedded file and PostgreSQL. */
@@ -26,16 +27,6 @@ class JournalContractTest {
 
     @TempDir
     Path scratch;
-
-    private static Entry effect(int i) {
-        return new Entry.EffectIssued("e" + i, "run", "b1", i, "transfer", 1, EffectClass.IRREVERSIBLE, "k" + i, "{\"amount\":" + i + "}", "key" + i, "");
-    }
-
-    private static List<JournalRecord> all(EffectJournal j) {
-        List<JournalRecord> out = new ArrayList<>();
-        j.replay(out::add);
-        return out;
-    }
 
     @ParameterizedTest
     @EnumSource(JournalStore.class)
