@@ -3,16 +3,12 @@ package io.keelson.acrfence.service;
 import io.keelson.acrfence.core.downstream.ApprovalService;
 import io.keelson.acrfence.core.downstream.DemoTools;
 import io.keelson.acrfence.core.fence.Fence;
+import io.keelson.acrfence.core.fence.FenceKey;
 import io.keelson.acrfence.core.journal.FileJournal;
 import io.keelson.acrfence.core.tool.ToolRegistry;
 import io.keelson.common.v1.Backend;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Clock;
 
 /**
@@ -49,26 +45,8 @@ public final class AcrFenceSystem implements AutoCloseable {
     private static AcrFenceSystem start(Path stateDirectory, io.keelson.acrfence.core.journal.EffectJournal journal, Backend store) {
         DemoTools demo = new DemoTools(ApprovalService.Validation.STATEFUL);
         ToolRegistry tools = demo.registerIn(new ToolRegistry());
-        Fence fence = new Fence(journal, tools, secret(stateDirectory));
+        Fence fence = new Fence(journal, tools, FenceKey.loadOrCreate(stateDirectory));
         return new AcrFenceSystem(fence, demo, tools, store);
-    }
-
-    /** The key for idempotency keys: made once, kept beside the journal, readable by the service alone. */
-    private static byte[] secret(Path dir) {
-        Path file = dir.resolve("fence.key");
-        try {
-            if (!Files.exists(file)) {
-                Files.createDirectories(dir);
-                byte[] key = new byte[32];
-                new SecureRandom().nextBytes(key);
-                Path tmp = Files.createTempFile(dir, "fence", ".key", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.write(tmp, key);
-                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            }
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the fence key " + file + ": " + e.getMessage(), e);
-        }
     }
 
     public io.grpc.BindableService service() {

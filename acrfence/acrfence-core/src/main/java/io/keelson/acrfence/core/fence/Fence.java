@@ -120,6 +120,11 @@ public final class Fence implements AutoCloseable {
                 state.runEpochs.get(run) + 1, reason, approvedBy));
     }
 
+    /** The run's live branch (the one a restore or fork last opened), if the run exists. */
+    public synchronized Optional<BranchView> liveBranch(String run) {
+        return state.branches.values().stream().filter(b -> b.opened.run().equals(run) && !b.superseded).reduce((a, b) -> b).map(Fence::view);
+    }
+
     public synchronized BranchView branch(String run, String branch) {
         return view(requireBranch(run, branch));
     }

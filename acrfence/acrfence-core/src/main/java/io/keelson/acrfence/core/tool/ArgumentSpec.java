@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record ArgumentSpec(String name, Type type, boolean required, Role role) {
 
     public enum Type {
-        STRING, NUMBER, INTEGER, BOOLEAN, OBJECT, ARRAY;
+        STRING, NUMBER, INTEGER, BOOLEAN, OBJECT, ARRAY,
+        /** No type declared (e.g. an MCP tool's schema leaves it open): any JSON value. */
+        ANY;
 
         boolean accepts(JsonNode value) {
             return switch (this) {
@@ -19,6 +21,7 @@ public record ArgumentSpec(String name, Type type, boolean required, Role role) 
                 case BOOLEAN -> value.isBoolean();
                 case OBJECT -> value.isObject();
                 case ARRAY -> value.isArray();
+                case ANY -> true;
             };
         }
     }
@@ -26,8 +29,8 @@ public record ArgumentSpec(String name, Type type, boolean required, Role role) 
     public enum Role { INTENT, VOLATILE }
 
     public ArgumentSpec {
-        if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
-            throw new IllegalArgumentException("argument name '" + name + "' must be 1-64 letters, digits or '_', not starting with a digit");
+        if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_-]{0,63}")) {
+            throw new IllegalArgumentException("argument name '" + name + "' must be 1-64 letters, digits, '_' or '-', starting with a letter or '_'");
         }
     }
 }

@@ -22,8 +22,8 @@ public record ToolSchema(String name, int version, EffectClass effectClass, List
     }
 
     public ToolSchema {
-        if (name == null || !name.matches("[a-z][a-z0-9_.-]{0,63}")) {
-            throw new IllegalArgumentException("tool name '" + name + "' must be 1-64 of a-z, 0-9, '_', '.', '-', starting with a letter");
+        if (name == null || !name.matches("[A-Za-z][A-Za-z0-9_.-]{0,63}")) {
+            throw new IllegalArgumentException("tool name '" + name + "' must be 1-64 letters, digits, '_', '.', '-', starting with a letter");
         }
         if (version < 1) {
             throw new IllegalArgumentException("tool version must be at least 1, was " + version);

@@ -42,6 +42,6 @@ class CanonicalJsonTest {
                 .containsExactly("arguments.to", "arguments.amount");
         assertThat(TRANSFER.validate(CanonicalJson.parse("[1]"))).extracting(ToolSchema.Violation::problem).containsExactly("must be a JSON object");
         assertThatThrownBy(() -> CanonicalJson.parse("{\"to\":")).hasMessageContaining("not valid JSON");
-        assertThatThrownBy(() -> new ToolSchema("Bad Name", 1, EffectClass.IRREVERSIBLE, List.of(), false)).hasMessageContaining("tool name");
+        assertThatThrownBy(() -> new ToolSchema("Bad Name!", 1, EffectClass.IRREVERSIBLE, List.of(), false)).hasMessageContaining("tool name");
     }
 }
