@@ -36,6 +36,15 @@ public interface KeelsonConfig {
 
     Events events();
 
+    Acrfence acrfence();
+
+    /** The acrfence system when embedded; its journal lives under {@code <home>/acrfence}. */
+    interface Acrfence {
+        /** Hosts the HTTP tools an admin registers may be called on; a registration naming another host is refused. */
+        @WithDefault("localhost,127.0.0.1")
+        java.util.List<String> toolHosts();
+    }
+
     /** The event bus embedded systems publish on: in-process unless a Kafka bootstrap address is set (cluster mode). */
     interface Events {
         /** Kafka's {@code bootstrap.servers}; unset: the in-process bus. */

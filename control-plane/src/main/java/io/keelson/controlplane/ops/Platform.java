@@ -228,7 +228,7 @@ public class Platform {
             services.add(agentcgroup.service());
         }
         if (addresses().getOrDefault("acrfence", "").startsWith(SystemRouter.IN_PROCESS_PREFIX)) {
-            AcrFenceSystem acrfence = AcrFenceSystem.start(config.home().resolve("acrfence"));
+            AcrFenceSystem acrfence = AcrFenceSystem.start(config.home().resolve("acrfence"), Set.copyOf(config.acrfence().toolHosts()));
             running.push(acrfence);
             services.add(acrfence.service());
         }

@@ -60,11 +60,14 @@ final class AcrFenceGrpcService extends AcrFenceServiceGrpc.AcrFenceServiceImplB
     private final Fence fence;
     private final ToolRegistry tools;
     private final Backend store;
+    private final java.util.Set<String> toolHosts;
 
-    AcrFenceGrpcService(Fence fence, ToolRegistry tools, Backend store) {
+    /** @param toolHosts the hosts a registered tool may be called on (the operator's list; a client never widens it) */
+    AcrFenceGrpcService(Fence fence, ToolRegistry tools, Backend store, java.util.Set<String> toolHosts) {
         this.fence = fence;
         this.tools = tools;
         this.store = store;
+        this.toolHosts = java.util.Set.copyOf(toolHosts);
     }
 
     private static <T> void unary(StreamObserver<T> out, java.util.function.Supplier<T> handler) {
@@ -82,19 +85,75 @@ final class AcrFenceGrpcService extends AcrFenceServiceGrpc.AcrFenceServiceImplB
     public void listTools(ListToolsRequest request, StreamObserver<ListToolsResponse> out) {
         unary(out, () -> {
             ListToolsResponse.Builder b = ListToolsResponse.newBuilder();
-            for (var schema : tools.schemas()) {
-                Tool.Builder t = Tool.newBuilder().setName(schema.name()).setVersion(schema.version())
-                        .setEffectClass(EffectClass.valueOf("EFFECT_CLASS_" + schema.effectClass().name()))
-                        .setRequiresCapability(schema.requiresCapability())
-                        .setReconcilable(tools.get(schema.name()).map(x -> x.endpoint().reconcilable()).orElse(false));
-                for (ArgumentSpec a : schema.arguments()) {
-                    t.addArguments(ToolArgument.newBuilder().setName(a.name()).setType(a.type().name().toLowerCase(Locale.ROOT))
-                            .setRequired(a.required()).setVolatile(a.role() == ArgumentSpec.Role.VOLATILE));
-                }
-                b.addTools(t);
-            }
+            tools.schemas().forEach(schema -> b.addTools(wire(schema)));
             return b.build();
         });
+    }
+
+    private Tool wire(io.keelson.acrfence.core.tool.ToolSchema schema) {
+        Tool.Builder t = Tool.newBuilder().setName(schema.name()).setVersion(schema.version())
+                .setEffectClass(EffectClass.valueOf("EFFECT_CLASS_" + schema.effectClass().name()))
+                .setRequiresCapability(schema.requiresCapability())
+                .setReconcilable(tools.get(schema.name()).map(x -> x.endpoint().reconcilable()).orElse(false));
+        for (ArgumentSpec a : schema.arguments()) {
+            t.addArguments(ToolArgument.newBuilder().setName(a.name()).setType(a.type().name().toLowerCase(Locale.ROOT))
+                    .setRequired(a.required()).setVolatile(a.role() == ArgumentSpec.Role.VOLATILE));
+        }
+        return t.build();
+    }
+
+    @Override
+    public void registerTool(io.keelson.acrfence.v1.RegisterToolRequest request, StreamObserver<io.keelson.acrfence.v1.RegisterToolResponse> out) {
+        unary(out, () -> {
+            Violations v = new Violations();
+            Tool t = request.getTool();
+            List<ArgumentSpec> args = new java.util.ArrayList<>();
+            for (int i = 0; i < t.getArgumentsCount(); i++) {
+                ToolArgument a = t.getArguments(i);
+                try {
+                    args.add(new ArgumentSpec(a.getName(), ArgumentSpec.Type.valueOf(a.getType().toUpperCase(Locale.ROOT)), a.getRequired(),
+                            a.getVolatile() ? ArgumentSpec.Role.VOLATILE : ArgumentSpec.Role.INTENT));
+                } catch (IllegalArgumentException e) {
+                    v.add("tool.arguments[" + i + "]", e.getMessage().startsWith("No enum") ? "type must be string, number, integer, boolean, object, array or any, was '"
+                            + a.getType() + "'" : e.getMessage());
+                }
+            }
+            io.keelson.acrfence.core.tool.EffectClass effect = t.getEffectClass() == EffectClass.EFFECT_CLASS_UNSPECIFIED
+                    ? io.keelson.acrfence.core.tool.EffectClass.IRREVERSIBLE
+                    : io.keelson.acrfence.core.tool.EffectClass.valueOf(t.getEffectClass().name().substring("EFFECT_CLASS_".length()));
+            io.keelson.acrfence.core.tool.ToolSchema schema = null;
+            try {
+                schema = new io.keelson.acrfence.core.tool.ToolSchema(t.getName(), t.getVersion() == 0 ? 1 : t.getVersion(), effect, args,
+                        t.getRequiresCapability());
+            } catch (IllegalArgumentException e) {
+                v.add(e.getMessage().startsWith("tool name") ? "tool.name" : e.getMessage().contains("version") ? "tool.version" : "tool.arguments",
+                        e.getMessage());
+            }
+            Optional<java.net.URI> url = endpoint(v, "endpoint_url", request.getEndpointUrl(), true);
+            Optional<java.net.URI> lookup = endpoint(v, "lookup_url", request.getLookupUrl(), false);
+            v.throwIfAny();
+            fence.registerHttpTool(schema, url.orElseThrow(), lookup);
+            return io.keelson.acrfence.v1.RegisterToolResponse.newBuilder().setTool(wire(schema)).build();
+        });
+    }
+
+    /** An http(s) URL on a host the operator allows; never a client's choice beyond that list. */
+    private Optional<java.net.URI> endpoint(Violations v, String field, String text, boolean required) {
+        if (text.isEmpty()) {
+            v.check(!required, field, "is required");
+            return Optional.empty();
+        }
+        try {
+            java.net.URI uri = new java.net.URI(text);
+            boolean ok = ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null && uri.getUserInfo() == null;
+            v.check(ok, field, "must be an http or https URL without credentials, was '" + text + "'");
+            v.check(!ok || toolHosts.contains(uri.getHost()), field, "host '" + uri.getHost() + "' is not one the operator allows "
+                    + toolHosts.stream().sorted().toList());
+            return Optional.of(uri);
+        } catch (java.net.URISyntaxException e) {
+            v.add(field, "not a URL: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -18,10 +18,12 @@ public final class AcrFenceServer {
 
     public static void main(String[] args) throws Exception {
         Path home = ServiceMain.home().resolve("acrfence");
+        java.util.Set<String> toolHosts = System.getenv().containsKey("KEELSON_ACRFENCE_TOOL_HOSTS")
+                ? java.util.Set.of(System.getenv("KEELSON_ACRFENCE_TOOL_HOSTS").split(",")) : AcrFenceSystem.DEFAULT_TOOL_HOSTS;
         String url = System.getenv("KEELSON_ACRFENCE_JDBC_URL");
         AcrFenceSystem system;
         if (url == null || url.isBlank()) {
-            system = AcrFenceSystem.start(home);
+            system = AcrFenceSystem.start(home, toolHosts);
         } else {
             org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
             ds.setUrl(url);
@@ -29,7 +31,7 @@ public final class AcrFenceServer {
             ds.setPassword(System.getenv().getOrDefault("KEELSON_ACRFENCE_JDBC_PASSWORD", ""));
             String schema = System.getenv().getOrDefault("KEELSON_ACRFENCE_JDBC_SCHEMA", "acrfence");
             ds.setCurrentSchema(schema);
-            system = AcrFenceSystem.startOnPostgres(home, ds, schema);
+            system = AcrFenceSystem.startOnPostgres(home, ds, schema, toolHosts);
         }
         ServiceMain.serve(ServiceMain.start(args, system.service()), system::close);
     }

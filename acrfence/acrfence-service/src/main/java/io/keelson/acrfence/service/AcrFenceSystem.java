@@ -14,7 +14,7 @@ import java.time.Clock;
 /**
  * The acrfence system as a deployable unit: the journal in its state directory (embedded store), the key its
  * idempotency keys are made with, the tools, and the gRPC service. The tools are, for now, the demo services of
- * the attack suite (fakes that count effects); fronting real HTTP or MCP tools is not built yet.
+ * the attack suite (fakes that count effects) and the HTTP tools an admin registers (kept in the journal).
  */
 public final class AcrFenceSystem implements AutoCloseable {
 
@@ -22,31 +22,40 @@ public final class AcrFenceSystem implements AutoCloseable {
     private final DemoTools demo;
     private final AcrFenceGrpcService service;
 
-    private AcrFenceSystem(Fence fence, DemoTools demo, ToolRegistry tools, Backend store) {
+    /** Hosts registered tools may be called on when the operator names none. */
+    public static final java.util.Set<String> DEFAULT_TOOL_HOSTS = java.util.Set.of("localhost", "127.0.0.1");
+
+    private AcrFenceSystem(Fence fence, DemoTools demo, ToolRegistry tools, Backend store, java.util.Set<String> toolHosts) {
         this.fence = fence;
         this.demo = demo;
-        this.service = new AcrFenceGrpcService(fence, tools, store);
+        this.service = new AcrFenceGrpcService(fence, tools, store, toolHosts);
     }
 
     /** Opens (or recovers) the journal in {@code stateDirectory}; a damaged journal stops the start, naming where. */
     public static AcrFenceSystem start(Path stateDirectory) {
-        return start(stateDirectory, FileJournal.open(stateDirectory.resolve("journal"), Clock.systemUTC()), Backend.BACKEND_EMBEDDED_STORE);
+        return start(stateDirectory, DEFAULT_TOOL_HOSTS);
+    }
+
+    /** As {@link #start(Path)}, with the hosts registered tools may be called on. */
+    public static AcrFenceSystem start(Path stateDirectory, java.util.Set<String> toolHosts) {
+        return start(stateDirectory, FileJournal.open(stateDirectory.resolve("journal"), Clock.systemUTC()), Backend.BACKEND_EMBEDDED_STORE, toolHosts);
     }
 
     /**
      * Journals to PostgreSQL (cluster mode) in {@code schema}. One gateway per journal: the fence decides from the
      * state it folded at start, so two gateways on one journal would not see each other's effects.
      */
-    public static AcrFenceSystem startOnPostgres(Path stateDirectory, javax.sql.DataSource dataSource, String schema) {
+    public static AcrFenceSystem startOnPostgres(Path stateDirectory, javax.sql.DataSource dataSource, String schema, java.util.Set<String> toolHosts) {
         return start(stateDirectory, io.keelson.acrfence.core.journal.PostgresJournal.open(dataSource, schema, Clock.systemUTC()),
-                Backend.BACKEND_POSTGRESQL);
+                Backend.BACKEND_POSTGRESQL, toolHosts);
     }
 
-    private static AcrFenceSystem start(Path stateDirectory, io.keelson.acrfence.core.journal.EffectJournal journal, Backend store) {
+    private static AcrFenceSystem start(Path stateDirectory, io.keelson.acrfence.core.journal.EffectJournal journal, Backend store,
+                                        java.util.Set<String> toolHosts) {
         DemoTools demo = new DemoTools(ApprovalService.Validation.STATEFUL);
         ToolRegistry tools = demo.registerIn(new ToolRegistry());
         Fence fence = new Fence(journal, tools, FenceKey.loadOrCreate(stateDirectory));
-        return new AcrFenceSystem(fence, demo, tools, store);
+        return new AcrFenceSystem(fence, demo, tools, store, toolHosts);
     }
 
     public io.grpc.BindableService service() {

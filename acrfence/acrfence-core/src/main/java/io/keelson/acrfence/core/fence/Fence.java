@@ -7,12 +7,15 @@ import io.keelson.acrfence.core.journal.EffectStatus;
 import io.keelson.acrfence.core.journal.Entry;
 import io.keelson.acrfence.core.journal.JournalRecord;
 import io.keelson.acrfence.core.json.CanonicalJson;
+import io.keelson.acrfence.core.tool.HttpToolEndpoint;
 import io.keelson.acrfence.core.tool.ToolEndpoint;
 import io.keelson.acrfence.core.tool.ToolRegistry;
 import io.keelson.acrfence.core.tool.ToolSchema;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -45,6 +48,7 @@ public final class Fence implements AutoCloseable {
     private final FenceState state = new FenceState();
     private final Set<String> dispatching = new HashSet<>();
     private final SecureRandom random = new SecureRandom();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
 
     /**
      * @param secret     keys the idempotency keys sent downstream (HMAC of the effect id), so they cannot be guessed
@@ -56,6 +60,7 @@ public final class Fence implements AutoCloseable {
         this.secret = secret.clone();
         this.boundaries = boundaries;
         journal.replay(state::apply);
+        state.registeredTools.forEach(this::bind);
     }
 
     public Fence(EffectJournal journal, ToolRegistry tools, byte[] secret) {
@@ -137,6 +142,27 @@ public final class Fence implements AutoCloseable {
     private static BranchView view(FenceState.Branch b) {
         Entry.BranchOpened o = b.opened;
         return new BranchView(o.run(), o.branch(), o.parent(), o.kind(), o.restoredFrom(), o.epoch(), b.superseded, List.copyOf(b.shadow));
+    }
+
+    // ---- tools behind HTTP ----------------------------------------------------------------------------------
+
+    /**
+     * Registers (durably, so it is there after a restart) a tool behind HTTP; a tool of the same name needs a higher
+     * version. The caller has checked the URLs against what the operator allows.
+     */
+    public synchronized void registerHttpTool(ToolSchema schema, URI url, Optional<URI> lookupUrl) {
+        Entry.ToolRegistered registered = new Entry.ToolRegistered(schema, url.toString(), lookupUrl.map(URI::toString).orElse(""));
+        tools.get(schema.name()).filter(t -> t.schema().version() >= schema.version()).ifPresent(t -> {
+            throw new FenceException(FenceException.Kind.INVALID, "tool.version", "tool " + schema.name() + " is registered at version "
+                    + t.schema().version() + "; a new registration needs a higher version");
+        });
+        append(List.of(registered));
+        bind(registered);
+    }
+
+    private void bind(Entry.ToolRegistered t) {
+        tools.register(t.schema(), new HttpToolEndpoint(http, URI.create(t.url()),
+                t.lookupUrl().isEmpty() ? Optional.empty() : Optional.of(URI.create(t.lookupUrl()))));
     }
 
     // ---- capabilities ----------------------------------------------------------------------------------------
@@ -304,8 +330,12 @@ public final class Fence implements AutoCloseable {
             return refuse(call, prior.issued.intentKey(), Outcome.Reason.RECONCILE_NEEDED, effectId, "the outcome of " + effectId + " is "
                     + prior.status + " and " + tool.schema().name() + " cannot be asked; an operator must settle it");
         }
-        ToolEndpoint.Lookup lookup = tool.endpoint().lookup(prior.issued.idempotencyKey())
-                .orElseThrow(() -> new IllegalStateException(tool.schema().name() + " says it can be reconciled but its lookup answered nothing"));
+        Optional<ToolEndpoint.Lookup> asked = tool.endpoint().lookup(prior.issued.idempotencyKey());
+        if (asked.isEmpty()) {
+            return refuse(call, prior.issued.intentKey(), Outcome.Reason.RECONCILE_NEEDED, effectId, tool.schema().name()
+                    + " could not say now what became of " + effectId + " (" + prior.status + "); retry later");
+        }
+        ToolEndpoint.Lookup lookup = asked.get();
         String decision = record(call, prior.issued.intentKey(), Decisions.RECONCILED, effectId, claimsShadow
                 ? "the equivalent effect " + effectId + " after the restored checkpoint was " + prior.status + "; reconciled with the service"
                 : "an earlier attempt of this intent on this branch was " + prior.status + "; reconciled with the service");

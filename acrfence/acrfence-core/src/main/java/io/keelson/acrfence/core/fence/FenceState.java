@@ -100,6 +100,7 @@ final class FenceState {
     final Map<String, Effect> effects = new LinkedHashMap<>();
     final Map<String, Capability> capabilities = new HashMap<>();
     final Map<String, Decision> decisions = new HashMap<>();
+    final List<Entry.ToolRegistered> registeredTools = new ArrayList<>();
 
     static String key(String run, String id) {
         return run + "/" + id;
@@ -164,6 +165,8 @@ final class FenceState {
             capabilities.put(g.capability(), new Capability(g));
         } else if (entry instanceof Entry.CapabilityRevoked v) {
             capabilities.get(v.capability()).revoked = Optional.of(v.reason());
+        } else if (entry instanceof Entry.ToolRegistered t) {
+            registeredTools.add(t);
         }
     }
 

@@ -18,7 +18,8 @@ import io.keelson.acrfence.core.tool.EffectClass;
         @JsonSubTypes.Type(value = Entry.EffectAnswered.class, name = "effect_answered"),
         @JsonSubTypes.Type(value = Entry.DecisionRecorded.class, name = "decision_recorded"),
         @JsonSubTypes.Type(value = Entry.CapabilityGranted.class, name = "capability_granted"),
-        @JsonSubTypes.Type(value = Entry.CapabilityRevoked.class, name = "capability_revoked")})
+        @JsonSubTypes.Type(value = Entry.CapabilityRevoked.class, name = "capability_revoked"),
+        @JsonSubTypes.Type(value = Entry.ToolRegistered.class, name = "tool_registered")})
 public sealed interface Entry {
 
     enum BranchKind { ROOT, RESTORE, FORK }
@@ -64,5 +65,9 @@ public sealed interface Entry {
     }
 
     record CapabilityRevoked(String capability, String reason) implements Entry {
+    }
+
+    /** A tool behind HTTP, registered by an operator: its schema, where to call it, and where to ask about a key ("" for nowhere). */
+    record ToolRegistered(io.keelson.acrfence.core.tool.ToolSchema schema, String url, String lookupUrl) implements Entry {
     }
 }
