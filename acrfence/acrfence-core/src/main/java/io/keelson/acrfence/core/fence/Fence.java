@@ -330,19 +330,32 @@ public final class Fence implements AutoCloseable {
             return refuse(call, prior.issued.intentKey(), Outcome.Reason.RECONCILE_NEEDED, effectId, "the outcome of " + effectId + " is "
                     + prior.status + " and " + tool.schema().name() + " cannot be asked; an operator must settle it");
         }
-        Optional<ToolEndpoint.Lookup> asked = tool.endpoint().lookup(prior.issued.idempotencyKey());
-        if (asked.isEmpty()) {
-            return refuse(call, prior.issued.intentKey(), Outcome.Reason.RECONCILE_NEEDED, effectId, tool.schema().name()
-                    + " could not say now what became of " + effectId + " (" + prior.status + "); retry later");
-        }
-        ToolEndpoint.Lookup lookup = asked.get();
-        String decision = record(call, prior.issued.intentKey(), Decisions.RECONCILED, effectId, claimsShadow
-                ? "the equivalent effect " + effectId + " after the restored checkpoint was " + prior.status + "; reconciled with the service"
-                : "an earlier attempt of this intent on this branch was " + prior.status + "; reconciled with the service");
+        // asking the service is a network call: made outside the lock, with the effect held so no one else reconciles it meanwhile
         dispatching.add(effectId);
-        if (lookup instanceof ToolEndpoint.Lookup.Found found) {
-            String result = CanonicalJson.text(found.result());
-            return () -> {
+        return () -> {
+            Optional<ToolEndpoint.Lookup> asked;
+            try {
+                asked = tool.endpoint().lookup(prior.issued.idempotencyKey());
+            } catch (RuntimeException e) {
+                asked = Optional.empty();
+            }
+            if (asked.isEmpty()) {
+                String detail = tool.schema().name() + " could not say now what became of " + effectId + " (" + prior.status + "); retry later";
+                String id;
+                synchronized (this) {
+                    dispatching.remove(effectId);
+                    id = record(call, prior.issued.intentKey(), Decisions.REFUSED, effectId, Outcome.Reason.RECONCILE_NEEDED + ": " + detail);
+                }
+                return new Outcome.Refused(id, Outcome.Reason.RECONCILE_NEEDED, detail);
+            }
+            String decision;
+            synchronized (this) {
+                decision = record(call, prior.issued.intentKey(), Decisions.RECONCILED, effectId, claimsShadow
+                        ? "the equivalent effect " + effectId + " after the restored checkpoint was " + prior.status + "; reconciled with the service"
+                        : "an earlier attempt of this intent on this branch was " + prior.status + "; reconciled with the service");
+            }
+            if (asked.get() instanceof ToolEndpoint.Lookup.Found found) {
+                String result = CanonicalJson.text(found.result());
                 try {
                     update(effectId, EffectStatus.COMMITTED, result, "");
                 } finally {
@@ -351,10 +364,10 @@ public final class Fence implements AutoCloseable {
                     }
                 }
                 return answered(new Outcome.Executed(decision, effectId, result, true), call, effectId);
-            };
-        }
-        // the service never saw it: send it now, under the same key (were it seen after all, the service dedupes)
-        return () -> dispatch(call, effectId, tool, args, decision, true);
+            }
+            // the service never saw it: send it now, under the same key (were it seen after all, the service dedupes)
+            return dispatch(call, effectId, tool, args, decision, true);
+        };
     }
 
     private Outcome dispatch(Invocation call, String effectId, ToolRegistry.Tool tool, JsonNode args, String decisionId, boolean reconciled) {
