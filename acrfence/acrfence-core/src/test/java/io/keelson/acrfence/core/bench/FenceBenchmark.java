@@ -41,25 +41,45 @@ public final class FenceBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path base = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "target"));
-        latency(Files.createTempDirectory(base, "fence-latency"));
+        latency("file", journalIn(Files.createTempDirectory(base, "fence-latency")));
         for (int agents : new int[] {1, 4, 16, 64}) {
-            throughput(Files.createTempDirectory(base, "fence-throughput"), agents);
+            throughput("file", journalIn(Files.createTempDirectory(base, "fence-throughput")), agents);
+        }
+        if (System.getenv("KEELSON_TEST_PG_URL") != null) { // the PostgreSQL store too, where ./keelson bench started a server
+            latency("postgresql", postgres());
+            for (int agents : new int[] {1, 4, 16, 64}) {
+                throughput("postgresql", postgres(), agents);
+            }
         }
         restorePath(Files.createTempDirectory(base, "fence-restore"), 1_000_000);
+    }
+
+    private static java.util.function.Supplier<io.keelson.acrfence.core.journal.EffectJournal> journalIn(Path dir) {
+        return () -> FileJournal.open(dir, Clock.systemUTC());
+    }
+
+    /** A journal in a fresh schema of the PostgreSQL server named by KEELSON_TEST_PG_URL. */
+    private static java.util.function.Supplier<io.keelson.acrfence.core.journal.EffectJournal> postgres() {
+        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+        ds.setUrl(System.getenv("KEELSON_TEST_PG_URL"));
+        ds.setUser(System.getenv().getOrDefault("KEELSON_TEST_PG_USER", "keelson"));
+        String schema = "bench_" + Long.toHexString(System.nanoTime());
+        ds.setCurrentSchema(schema);
+        return () -> io.keelson.acrfence.core.journal.PostgresJournal.open(ds, schema, Clock.systemUTC());
     }
 
     private static String transfer(int i) {
         return "{\"to\":\"payee-" + i + "\",\"amount\":" + (1 + i % 1000) + ",\"reference\":\"r" + i + "\"}";
     }
 
-    private static void latency(Path dir) {
+    private static void latency(String store, java.util.function.Supplier<io.keelson.acrfence.core.journal.EffectJournal> journal) {
         DemoTools demo = new DemoTools(ApprovalService.Validation.STATEFUL);
         ToolRegistry tools = demo.registerIn(new ToolRegistry());
         ToolEndpoint bank = tools.get("transfer").orElseThrow().endpoint();
         ToolEndpoint balance = tools.get("balance").orElseThrow().endpoint();
         int warm = 3_000;
         int n = 10_000;
-        try (Fence fence = new Fence(FileJournal.open(dir, Clock.systemUTC()), tools, SECRET)) {
+        try (Fence fence = new Fence(journal.get(), tools, SECRET)) {
             String branch = fence.openRun("bench").branch();
             long[] direct = new long[n];
             long[] fenced = new long[n];
@@ -94,8 +114,8 @@ public final class FenceBenchmark {
             }
             check(demo.bank.transfers().size() == 2 * (warm + n), "every call once at the bank: " + demo.bank.transfers().size());
             check(fence.effects("bench", Optional.empty()).stream().allMatch(e -> e.status() == EffectStatus.COMMITTED), "every effect committed");
-            report("irreversible (journaled: PENDING and COMMITTED synced)", direct, fenced, "p50 <= 300 us, p99 <= 2 ms added");
-            report("read-only (passed through)", readDirect, readFenced, "<= 50 us added");
+            report(store + ", irreversible (journaled: PENDING and COMMITTED durable)", direct, fenced, "p50 <= 300 us, p99 <= 2 ms added");
+            report(store + ", read-only (passed through)", readDirect, readFenced, "<= 50 us added");
             check(account.isObject(), "");
         }
     }
@@ -111,10 +131,11 @@ public final class FenceBenchmark {
                 + " (target %s)%n", what, direct.length, d50, d99, f50, f99, f50 - d50, f99 - d99, target);
     }
 
-    private static void throughput(Path dir, int agents) throws Exception {
+    private static void throughput(String store, java.util.function.Supplier<io.keelson.acrfence.core.journal.EffectJournal> journal, int agents)
+            throws Exception {
         DemoTools demo = new DemoTools(ApprovalService.Validation.STATEFUL);
         ToolRegistry tools = demo.registerIn(new ToolRegistry());
-        try (Fence fence = new Fence(FileJournal.open(dir, Clock.systemUTC()), tools, SECRET)) {
+        try (Fence fence = new Fence(journal.get(), tools, SECRET)) {
             AtomicLong committed = new AtomicLong();
             long seconds = 3;
             long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -142,7 +163,7 @@ public final class FenceBenchmark {
             done.await();
             check(demo.bank.transfers().size() == committed.get(), "bank saw " + demo.bank.transfers().size() + " for " + committed.get() + " committed");
             check(fence.verify().intact(), "chain intact");
-            System.out.printf(Locale.ROOT, "(b) %d concurrent agents: %d committed effects in %d s = %.0f effects/s (target >= 5000 on 2 cores)%n", agents,
+            System.out.printf(Locale.ROOT, "(b) " + store + ", %d concurrent agents: %d committed effects in %d s = %.0f effects/s (target >= 5000 on 2 cores)%n", agents,
                     committed.get(), seconds, committed.get() / (double) seconds);
         }
     }
