@@ -9,11 +9,31 @@ import java.nio.file.Path;
  * {@code java -cp <classpath> io.keelson.acrfence.service.AcrFenceServer [port [cert.pem key.pem client-ca.pem]]}.
  * The journal lives under {@code $KEELSON_HOME/acrfence}, or in PostgreSQL where {@code KEELSON_ACRFENCE_JDBC_URL} is set
  * (with {@code _USER}, {@code _PASSWORD}, {@code _SCHEMA}, default {@code acrfence}); one gateway per journal. Prints
- * {@code LISTENING <port>} once it serves.
+ * {@code LISTENING <port>} once it serves. {@code KEELSON_ACRFENCE_FAILPOINT=halt-at:<BOUNDARY>} (crash tests only) kills it at a
+ * persistence boundary.
  */
 public final class AcrFenceServer {
 
     private AcrFenceServer() {
+    }
+
+    /**
+     * Fault injection for crash tests: {@code halt-at:<BOUNDARY>} stops the process dead (no shutdown hook, as kill -9)
+     * the first time a call reaches that persistence boundary. Empty: none.
+     */
+    static java.util.function.Consumer<io.keelson.acrfence.core.fence.Boundary> failpoint(String spec) {
+        if (spec.isEmpty()) {
+            return b -> { };
+        }
+        if (!spec.startsWith("halt-at:")) {
+            throw new IllegalArgumentException("KEELSON_ACRFENCE_FAILPOINT must be halt-at:<boundary>, was '" + spec + "'");
+        }
+        io.keelson.acrfence.core.fence.Boundary at = io.keelson.acrfence.core.fence.Boundary.valueOf(spec.substring("halt-at:".length()));
+        return b -> {
+            if (b == at) {
+                Runtime.getRuntime().halt(137);
+            }
+        };
     }
 
     public static void main(String[] args) throws Exception {
@@ -23,7 +43,7 @@ public final class AcrFenceServer {
         String url = System.getenv("KEELSON_ACRFENCE_JDBC_URL");
         AcrFenceSystem system;
         if (url == null || url.isBlank()) {
-            system = AcrFenceSystem.start(home, toolHosts);
+            system = AcrFenceSystem.start(home, toolHosts, failpoint(System.getenv().getOrDefault("KEELSON_ACRFENCE_FAILPOINT", "")));
         } else {
             org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
             ds.setUrl(url);

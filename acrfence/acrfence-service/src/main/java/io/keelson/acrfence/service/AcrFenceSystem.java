@@ -2,6 +2,7 @@ package io.keelson.acrfence.service;
 
 import io.keelson.acrfence.core.downstream.ApprovalService;
 import io.keelson.acrfence.core.downstream.DemoTools;
+import io.keelson.acrfence.core.fence.Boundary;
 import io.keelson.acrfence.core.fence.Fence;
 import io.keelson.acrfence.core.fence.FenceKey;
 import io.keelson.acrfence.core.journal.FileJournal;
@@ -38,7 +39,13 @@ public final class AcrFenceSystem implements AutoCloseable {
 
     /** As {@link #start(Path)}, with the hosts registered tools may be called on. */
     public static AcrFenceSystem start(Path stateDirectory, java.util.Set<String> toolHosts) {
-        return start(stateDirectory, FileJournal.open(stateDirectory.resolve("journal"), Clock.systemUTC()), Backend.BACKEND_EMBEDDED_STORE, toolHosts);
+        return start(stateDirectory, toolHosts, b -> { });
+    }
+
+    /** As {@link #start(Path, java.util.Set)}, calling {@code boundaries} at each persistence boundary of a call (a fault-injection point). */
+    public static AcrFenceSystem start(Path stateDirectory, java.util.Set<String> toolHosts, java.util.function.Consumer<Boundary> boundaries) {
+        return start(stateDirectory, FileJournal.open(stateDirectory.resolve("journal"), Clock.systemUTC()), Backend.BACKEND_EMBEDDED_STORE, toolHosts,
+                boundaries);
     }
 
     /**
@@ -47,14 +54,14 @@ public final class AcrFenceSystem implements AutoCloseable {
      */
     public static AcrFenceSystem startOnPostgres(Path stateDirectory, javax.sql.DataSource dataSource, String schema, java.util.Set<String> toolHosts) {
         return start(stateDirectory, io.keelson.acrfence.core.journal.PostgresJournal.open(dataSource, schema, Clock.systemUTC()),
-                Backend.BACKEND_POSTGRESQL, toolHosts);
+                Backend.BACKEND_POSTGRESQL, toolHosts, b -> { });
     }
 
     private static AcrFenceSystem start(Path stateDirectory, io.keelson.acrfence.core.journal.EffectJournal journal, Backend store,
-                                        java.util.Set<String> toolHosts) {
+                                        java.util.Set<String> toolHosts, java.util.function.Consumer<Boundary> boundaries) {
         DemoTools demo = new DemoTools(ApprovalService.Validation.STATEFUL);
         ToolRegistry tools = demo.registerIn(new ToolRegistry());
-        Fence fence = new Fence(journal, tools, FenceKey.loadOrCreate(stateDirectory));
+        Fence fence = new Fence(journal, tools, FenceKey.loadOrCreate(stateDirectory), boundaries);
         return new AcrFenceSystem(fence, demo, tools, store, toolHosts);
     }
 
