@@ -2,6 +2,7 @@ package io.keelson.acrfence.core.fence;
 
 import io.keelson.acrfence.core.downstream.ApprovalService;
 import io.keelson.acrfence.core.attack.Testbed;
+import io.keelson.acrfence.core.testing.JournalStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,8 +14,14 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The fence's decisions on the study's attacks and their benign twins, against fake services that count real effects. */
-class FenceTest {
+/**
+ * The fence's decisions on the study's attacks and their benign twins, against fake services that count real
+ * effects; run on each journal store ({@link FenceOnFileTest}, {@link FenceOnPostgresTest}).
+ */
+abstract class FenceTest {
+
+    /** The store this run of the tests journals to. */
+    abstract JournalStore store();
 
     @TempDir
     Path dir;
@@ -24,7 +31,7 @@ class FenceTest {
 
     @BeforeEach
     void start() {
-        world = new Testbed(dir, ApprovalService.Validation.STATELESS);
+        world = new Testbed(store().fresh(dir), ApprovalService.Validation.STATELESS);
         fence = world.fence();
         branch = fence.openRun("r1").branch();
     }
