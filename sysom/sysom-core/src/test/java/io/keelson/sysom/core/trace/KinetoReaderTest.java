@@ -1,0 +1,135 @@
+package io.keelson.sysom.core.trace;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** Ingest of real traces (HTA's test data, MIT; see ../testdata/traces/hta/LICENSE) and of damaged ones. */
+class KinetoReaderTest {
+
+    private static final Path HTA = Path.of("../testdata/traces/hta");
+
+    private static List<TraceEvent> read(Path file, TraceInfo[] info) throws Exception {
+        List<TraceEvent> events = new ArrayList<>();
+        info[0] = new KinetoReader().read(file, events::add);
+        return events;
+    }
+
+    @Test
+    void readsARankOfA128RankJobStreamingFromGzip() throws Exception {
+        TraceInfo[] info = new TraceInfo[1];
+        List<TraceEvent> events = read(HTA.resolve("trace_filter/sampled_rank-0.json.gz"), info);
+        assertThat(info[0].rank()).hasValue(0);
+        assertThat(info[0].worldSize()).hasValue(128);
+        assertThat(info[0].backend()).hasValue("nccl");
+        assertThat(info[0].report().keptEvents()).isEqualTo(4855);
+        assertThat(info[0].report().skippedEvents()).isZero();
+        assertThat(events.stream().filter(e -> e.category().equals("kernel")).count()).isEqualTo(1154);
+        TraceEvent kernel = events.stream().filter(e -> e.category().equals("kernel")).findFirst().orElseThrow();
+        assertThat(kernel.arg("correlation")).isPresent();
+        assertThat(kernel.durMicros()).isPositive();
+    }
+
+    @Test
+    void collectivesComeWithTheirSizesAndGroups() throws Exception {
+        TraceInfo[] info = new TraceInfo[1];
+        List<TraceEvent> events = read(HTA.resolve("nccl_parser_config/nccl_data.json.gz"), info);
+        assertThat(info[0].worldSize()).hasValue(2);
+        assertThat(info[0].baseTimeNanos()).isPresent();
+        List<CollectiveCall> calls = events.stream().map(CollectiveCall::of).flatMap(java.util.Optional::stream).toList();
+        Map<String, Long> byName = calls.stream().collect(java.util.stream.Collectors.groupingBy(CollectiveCall::collective,
+                java.util.stream.Collectors.counting()));
+        assertThat(byName).containsExactlyInAnyOrderEntriesOf(Map.of("allreduce", 30L, "broadcast", 12L, "wait", 6L));
+        assertThat(calls).filteredOn(c -> !c.collective().equals("wait")).allSatisfy(c -> {
+            assertThat(c.groupSize()).isEqualTo(2);
+            assertThat(c.ranks()).isEqualTo("[0, 1]");
+            assertThat(c.inElements()).isPresent();
+        });
+        assertThat(events.stream().filter(TraceEvent::communication).count()).isPositive();
+    }
+
+    @Test
+    void theGpuBreakdownAddsUpToTheSpanOnEveryRealTrace() throws Exception {
+        for (String trace : List.of("critical_path/alexnet/benchmark_result_2869224_1695835535_trace.json.gz", "nccl_parser_config/nccl_data.json.gz",
+                "amd_trace/mi250_minitoy_train_ROCm6_2_kineto.json.gz", "trace_filter/sampled_rank-1.json.gz")) {
+            TraceInfo[] info = new TraceInfo[1];
+            Map<String, GpuBreakdown> gpus = GpuBreakdown.of(read(HTA.resolve(trace), info));
+            assertThat(gpus).as(trace).isNotEmpty();
+            gpus.values().forEach(g -> {
+                assertThat(g.computeMicros() + g.communicationMicros() + g.memoryMicros() + g.idleMicros()).as(trace)
+                        .isCloseTo(g.spanMicros(), within(g.spanMicros() * 1e-9 + 1e-6));
+                assertThat(g.computeMicros()).as(trace).isPositive();
+            });
+        }
+        TraceInfo[] info = new TraceInfo[1];
+        GpuBreakdown nccl = GpuBreakdown.of(read(HTA.resolve("nccl_parser_config/nccl_data.json.gz"), info)).values().iterator().next();
+        assertThat(nccl.communicationMicros()).isPositive();
+    }
+
+    @Test
+    void overlapCountsOnceInTheFirstBusyClass() {
+        List<TraceEvent> events = List.of(
+                new TraceEvent("gemm", "kernel", 'X', 0, 10, "0", "7", Map.of()),
+                new TraceEvent("ncclKernel_AllReduce", "kernel", 'X', 5, 10, "0", "9", Map.of()),
+                new TraceEvent("Memcpy HtoD", "gpu_memcpy", 'X', 12, 6, "0", "11", Map.of()),
+                new TraceEvent("gemm", "kernel", 'X', 30, 10, "0", "7", Map.of()));
+        GpuBreakdown g = GpuBreakdown.of(events).get("0");
+        assertThat(g.spanMicros()).isEqualTo(40);
+        assertThat(g.computeMicros()).isEqualTo(20);        // 0-10, 30-40
+        assertThat(g.communicationMicros()).isEqualTo(5);   // 10-15
+        assertThat(g.memoryMicros()).isEqualTo(3);          // 15-18
+        assertThat(g.idleMicros()).isEqualTo(12);           // 18-30
+    }
+
+    @Test
+    void badEventsAreCountedAndSkippedAndATruncatedFileKeepsItsHead() throws Exception {
+        String json = "{\"traceEvents\":[{\"ph\":\"X\",\"cat\":\"kernel\",\"name\":\"k\",\"pid\":0,\"tid\":1,\"ts\":5,\"dur\":2},"
+                + "{\"cat\":\"kernel\",\"ts\":1},{\"ph\":\"X\",\"ts\":\"soon\"},{\"ph\":\"X\",\"ts\":3,\"dur\":-1},"
+                + "{\"ph\":\"X\",\"cat\":\"cpu_op\",\"name\":\"op\",\"pid\":\"p\",\"tid\":2,\"ts\":\"7.5\",\"dur\":1,\"args\":{\"x\":{\"nested\":1},\"y\":2}},"
+                + "{\"ph\":\"X\",\"cat\":\"cpu_op\",\"name\":\"cut";
+        List<TraceEvent> events = new ArrayList<>();
+        TraceInfo info = new KinetoReader().read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), events::add);
+        assertThat(events).extracting(TraceEvent::name).containsExactly("k", "op");
+        assertThat(events.get(1).args()).containsExactly(Map.entry("y", "2"));
+        assertThat(events.get(1).tsMicros()).isEqualTo(7.5);
+        assertThat(info.report().skippedByReason()).containsExactlyInAnyOrderEntriesOf(Map.of("no phase", 1L, "ts not a number", 1L,
+                "negative duration", 1L));
+        assertThat(info.report().wasTruncated()).isTrue();
+    }
+
+    @Test
+    void foldedStacksMergeAndCountBadLines() throws Exception {
+        ReadReport report = new ReadReport();
+        List<FoldedStacks.Stack> stacks = FoldedStacks.read(new BufferedReader(new StringReader(String.join("\n",
+                "main;train;forward 10", "main;train;forward 5", "main;dataloader;read 3", "main;;broken 2", "no-count", "main;x 0", ""))), report);
+        assertThat(stacks).containsExactly(new FoldedStacks.Stack(List.of("main", "dataloader", "read"), 3),
+                new FoldedStacks.Stack(List.of("main", "train", "forward"), 15));
+        assertThat(report.skippedByReason()).containsExactlyInAnyOrderEntriesOf(Map.of("empty frame", 1L, "no sample count", 2L));
+    }
+
+    @Test
+    void gzipAndPlainReadTheSame() throws Exception {
+        Path gz = HTA.resolve("critical_path/alexnet/benchmark_result_2869224_1695835535_trace.json.gz");
+        byte[] plain;
+        try (GZIPInputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
+            plain = in.readAllBytes();
+        }
+        List<TraceEvent> fromGzip = new ArrayList<>();
+        List<TraceEvent> fromPlain = new ArrayList<>();
+        new KinetoReader().read(gz, fromGzip::add);
+        new KinetoReader().read(new ByteArrayInputStream(plain), fromPlain::add);
+        assertThat(fromPlain).isEqualTo(fromGzip).hasSize(1408 - 0);
+    }
+}
