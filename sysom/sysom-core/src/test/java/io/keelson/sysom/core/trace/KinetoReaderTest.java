@@ -110,6 +110,41 @@ class KinetoReaderTest {
     }
 
     @Test
+    void idleGapsAreHostWaitKernelWaitOrOther() {
+        List<TraceEvent> events = List.of(
+                new TraceEvent("launch", "cuda_runtime", 'X', 0, 2, "9", "1", Map.of("correlation", "1")),
+                new TraceEvent("k1", "kernel", 'X', 5, 10, "0", "7", Map.of("correlation", "1")),
+                new TraceEvent("launch", "cuda_runtime", 'X', 6, 2, "9", "1", Map.of("correlation", "2")),
+                new TraceEvent("k2", "kernel", 'X', 20, 10, "0", "7", Map.of("correlation", "2")),   // gap 5, launched before: kernel wait
+                new TraceEvent("launch", "cuda_runtime", 'X', 40, 2, "9", "1", Map.of("correlation", "3")),
+                new TraceEvent("k3", "kernel", 'X', 45, 5, "0", "7", Map.of("correlation", "3")),    // gap 15, launched after k2 ended: host wait
+                new TraceEvent("launch", "cuda_runtime", 'X', 46, 2, "9", "1", Map.of("correlation", "4")),
+                new TraceEvent("k4", "kernel", 'X', 150, 5, "0", "7", Map.of("correlation", "4")),   // gap 100, launched long before: other
+                new TraceEvent("k5", "kernel", 'X', 160, 5, "0", "7", Map.of()));                     // gap 5, no launch known: other
+        StreamIdle s = StreamIdle.of(events, StreamIdle.DEFAULT_KERNEL_WAIT_MICROS).get("0/7");
+        assertThat(s.gaps()).isEqualTo(4);
+        assertThat(s.kernelWaitMicros()).isEqualTo(5);
+        assertThat(s.hostWaitMicros()).isEqualTo(15);
+        assertThat(s.otherMicros()).isEqualTo(105);
+    }
+
+    @Test
+    void everyIdleGapOfARealTrainingStepIsAttributed() throws Exception {
+        TraceInfo[] info = new TraceInfo[1];
+        List<TraceEvent> events = read(HTA.resolve("critical_path/alexnet/benchmark_result_2869224_1695835535_trace.json.gz"), info);
+        Map<String, StreamIdle> streams = StreamIdle.of(events, StreamIdle.DEFAULT_KERNEL_WAIT_MICROS);
+        assertThat(streams).containsKeys("0/7", "0/20");
+        StreamIdle main = streams.get("0/7");
+        assertThat(main.gaps()).isPositive();
+        assertThat(main.hostWaitMicros() + main.kernelWaitMicros()).as("some of a training step's gaps wait on launches").isPositive();
+        // the stream's idle time is its span less its busy time
+        List<TraceEvent> work = events.stream().filter(e -> e.onGpu() && e.phase() == 'X' && e.tid().equals("7")).toList();
+        double span = work.stream().mapToDouble(TraceEvent::endMicros).max().orElseThrow() - work.stream().mapToDouble(TraceEvent::tsMicros).min().orElseThrow();
+        double busy = GpuBreakdown.length(GpuBreakdown.union(work, e -> true));
+        assertThat(main.idleMicros()).isCloseTo(span - busy, within(1e-6 * span));
+    }
+
+    @Test
     void foldedStacksMergeAndCountBadLines() throws Exception {
         ReadReport report = new ReadReport();
         List<FoldedStacks.Stack> stacks = FoldedStacks.read(new BufferedReader(new StringReader(String.join("\n",
