@@ -1,7 +1,6 @@
 package io.keelson.acrfence.service;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.keelson.acrfence.v1.AcrFenceServiceGrpc;
 import io.keelson.acrfence.v1.Decision;
 import io.keelson.acrfence.v1.InvokeToolRequest;
@@ -12,9 +11,6 @@ import io.keelson.acrfence.v1.VerifyChainRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,21 +27,11 @@ class CrashDurabilityTest {
     private java.util.Map<String, String> env = java.util.Map.of();
 
     private Process start() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                "-cp", System.getProperty("java.class.path"), AcrFenceServer.class.getName(), "0").redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().put("KEELSON_HOME", home.toString());
-        pb.environment().putAll(env);
-        return pb.start();
+        return GatewayProcess.start(home, env);
     }
 
     private static ManagedChannel connect(Process p) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
-        String line;
-        while ((line = out.readLine()) != null && !line.startsWith("LISTENING ")) {
-            // skip anything printed before the server listens
-        }
-        assertThat(line).as("the server printed LISTENING").isNotNull();
-        return NettyChannelBuilder.forAddress("127.0.0.1", Integer.parseInt(line.substring(10).trim())).usePlaintext().build();
+        return GatewayProcess.connect(p);
     }
 
     @Test

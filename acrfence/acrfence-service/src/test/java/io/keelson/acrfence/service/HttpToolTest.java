@@ -1,6 +1,5 @@
 package io.keelson.acrfence.service;
 
-import com.sun.net.httpserver.HttpServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -21,13 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,9 +34,7 @@ class HttpToolTest {
 
     @TempDir
     Path home;
-    private HttpServer payments;
-    private final List<String> charges = new CopyOnWriteArrayList<>();
-    private final Map<String, String> byKey = new ConcurrentHashMap<>();
+    private PaymentsApi payments;
     private AcrFenceSystem system;
     private Server server;
     private ManagedChannel channel;
@@ -65,34 +56,14 @@ class HttpToolTest {
     @AfterEach
     void tearDown() {
         if (payments != null) {
-            payments.stop(0);
+            payments.close();
         }
     }
 
     @Test
     void aRegisteredHttpToolIsFencedAndSurvivesARestart() throws Exception {
-        payments = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        payments.createContext("/charge", ex -> {
-            String key = ex.getRequestHeaders().getFirst("Idempotency-Key");
-            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            String receipt = byKey.computeIfAbsent(key, k -> {
-                charges.add(body);
-                return "{\"charge\":\"ch_" + charges.size() + "\"}";
-            });
-            byte[] out = receipt.getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, out.length);
-            ex.getResponseBody().write(out);
-            ex.close();
-        });
-        payments.createContext("/lookup", ex -> {
-            String receipt = byKey.get(ex.getRequestHeaders().getFirst("Idempotency-Key"));
-            byte[] out = (receipt == null ? "" : receipt).getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(receipt == null ? 404 : 200, receipt == null ? -1 : out.length);
-            ex.getResponseBody().write(out);
-            ex.close();
-        });
-        payments.start();
-        String base = "http://127.0.0.1:" + payments.getAddress().getPort();
+        payments = new PaymentsApi();
+        String base = payments.base();
 
         var stub = start();
         Tool charge = Tool.newBuilder().setName("charge").setEffectClass(EffectClass.EFFECT_CLASS_IRREVERSIBLE)
@@ -126,7 +97,7 @@ class HttpToolTest {
                 .setArgumentsJson("{\"customer\":\"c1\",\"cents\":1999,\"nonce\":\"n2\"}").build());
         assertThat(replay.getDecision()).isEqualTo(Decision.DECISION_REPLAYED);
         assertThat(replay.getResultJson()).isEqualTo("{\"charge\":\"ch_1\"}");
-        assertThat(charges).hasSize(1);
+        assertThat(payments.charges()).hasSize(1);
         stop();
     }
 }
