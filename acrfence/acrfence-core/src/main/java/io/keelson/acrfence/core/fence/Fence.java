@@ -303,7 +303,15 @@ public final class Fence implements AutoCloseable {
         dispatching.add(effectId);
         return () -> {
             boundaries.accept(Boundary.BEFORE_PENDING);
-            List<JournalRecord> written = journal.append(List.of(issued));
+            List<JournalRecord> written;
+            try {
+                written = journal.append(List.of(issued));
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    dispatching.remove(effectId); // not in the journal, so not in flight: a retry must not be told it is
+                }
+                throw e;
+            }
             synchronized (this) {
                 state.sequenced(effectId, written.get(0).seq());
             }

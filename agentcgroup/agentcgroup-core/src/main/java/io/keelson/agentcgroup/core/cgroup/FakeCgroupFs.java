@@ -186,8 +186,8 @@ public final class FakeCgroupFs implements CgroupFs {
         persistAll();
     }
 
-    /** One kernel round now (the ticker runs them on its own; tests call this to step deterministically). */
-    synchronized void tick() {
+    /** One kernel round: takes the pids written to the groups' inboxes, then accounts and enforces. */
+    private synchronized void tick() {
         groups.values().forEach(this::ingest);
         kernel.tick(groups.get(root));
         persistAll();
