@@ -14,4 +14,4 @@ extern "C" __device__ void keelson_op_fused_ab12(const unsigned char* L, unsigne
         k_store(L, data[K_OUTPUT], i, keelson_op_fused_ab12_body(L, data, i));
     }
 }
-extern "C" __device__ void* keelson_op_fused_ab12_ptr = (void*)keelson_op_fused_ab12;
+extern "C" __device__ k_op_fn keelson_op_fused_ab12_ptr = keelson_op_fused_ab12;

@@ -23,4 +23,4 @@ extern "C" __device__ void keelson_op_row_max_exp(const unsigned char* L, unsign
         k_store(L, data[K_OUTPUT], first, acc);
     }
 }
-extern "C" __device__ void* keelson_op_row_max_exp_ptr = (void*)keelson_op_row_max_exp;
+extern "C" __device__ k_op_fn keelson_op_row_max_exp_ptr = keelson_op_row_max_exp;

@@ -21,4 +21,4 @@ extern "C" __device__ void keelson_op_mean(const unsigned char* L, unsigned char
         k_store(L, data[K_OUTPUT], first, acc / (float)length);
     }
 }
-extern "C" __device__ void* keelson_op_mean_ptr = (void*)keelson_op_mean;
+extern "C" __device__ k_op_fn keelson_op_mean_ptr = keelson_op_mean;

@@ -19,4 +19,4 @@ extern "C" __device__ void keelson_op_sel(const unsigned char* L, unsigned char*
         k_store(L, data[K_OUTPUT], i, keelson_op_sel_body(L, data, i));
     }
 }
-extern "C" __device__ void* keelson_op_sel_ptr = (void*)keelson_op_sel;
+extern "C" __device__ k_op_fn keelson_op_sel_ptr = keelson_op_sel;

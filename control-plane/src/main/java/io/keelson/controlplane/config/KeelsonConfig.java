@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,6 +75,11 @@ public interface KeelsonConfig {
 
     /** The gpuos system when embedded (routed to {@code in-process:}); its operators persist under {@code <home>/gpuos}. */
     interface Gpuos {
+        /** auto (cuda where a GPU, its driver and NVRTC work, else cpu-emulated), cuda (refuse to start without) or cpu-emulated. */
+        @WithDefault("auto")
+        @Pattern(regexp = "auto|cuda|cpu-emulated")
+        String backend();
+
         /** Worker threads of the cpu-emulated device. Unset: one per core. */
         Optional<@Min(1) @Max(256) Integer> workers();
 

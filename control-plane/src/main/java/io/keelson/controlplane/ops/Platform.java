@@ -211,7 +211,7 @@ public class Platform {
             if (Integer.bitCount(g.queueCapacity()) != 1) {
                 throw new IllegalArgumentException("keelson.gpuos.queue-capacity must be a power of two, was " + g.queueCapacity());
             }
-            GpuOsSystem gpuos = GpuOsSystem.start(new CpuDevice.Config(g.workers().orElse(Runtime.getRuntime().availableProcessors()),
+            GpuOsSystem gpuos = GpuOsSystem.start(GpuOsSystem.Backend.parse(g.backend(), "keelson.gpuos.backend"), new CpuDevice.Config(g.workers().orElse(Runtime.getRuntime().availableProcessors()),
                     g.queueCapacity(), g.maxTensorBytes(), g.maxDeviceBytes(), CpuDevice.Config.defaults().stallAfter()),
                     Optional.of(config.home().resolve("gpuos")));
             running.push(gpuos);

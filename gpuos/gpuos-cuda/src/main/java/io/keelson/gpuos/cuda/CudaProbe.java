@@ -3,9 +3,7 @@ package io.keelson.gpuos.cuda;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.JCudaDriver;
-import jcuda.nvrtc.JNvrtc;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * Whether this host can run the CUDA backend: the JCuda driver natives load (they need {@code libcuda.so.1},
@@ -33,6 +31,7 @@ public final class CudaProbe {
     public static Result probe() {
         try {
             JCudaDriver.setExceptionsEnabled(false);
+            Cuda.preferEagerLoading();
             int status = JCudaDriver.cuInit(0);
             if (status != 0) {
                 return new Result.Unavailable("cuInit failed with CUDA error " + status);
@@ -52,26 +51,14 @@ public final class CudaProbe {
             JCudaDriver.cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
             long[] memory = new long[1];
             JCudaDriver.cuDeviceTotalMem(memory, device);
-            return new Result.Available(count[0], cString(name), major[0] + "." + minor[0], memory[0], nvrtcPresent());
+            return new Result.Available(count[0], Cuda.cString(name), major[0] + "." + minor[0], memory[0], nvrtcPresent());
         } catch (LinkageError e) {
             return new Result.Unavailable("the CUDA driver library could not be loaded (" + rootMessage(e) + ")");
         }
     }
 
     private static boolean nvrtcPresent() {
-        try {
-            return JNvrtc.nvrtcVersion(new int[1], new int[1]) == 0;
-        } catch (LinkageError e) {
-            return false; // libnvrtc.so.12 is not bundled with JCuda; a GPU host must provide it
-        }
-    }
-
-    private static String cString(byte[] bytes) {
-        int end = 0;
-        while (end < bytes.length && bytes[end] != 0) {
-            end++;
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+        return Nvrtc.load().isPresent();
     }
 
     static String rootMessage(Throwable t) {

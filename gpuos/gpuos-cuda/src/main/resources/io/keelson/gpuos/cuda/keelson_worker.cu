@@ -5,11 +5,10 @@
 //  - the ring lives in mapped pinned host memory: the worker only loads (acquire) and stores (release)
 //    there, at system scope; it never does read-modify-write over PCIe;
 //  - the claim counter (HEAD) is in device memory, where atomicCAS is cheap and legal;
-//  - per-task completion is a store of ticket+1 into `completions[ticket % capacity]` (mapped memory);
-//    the host derives the global COMPLETED count from it; the heartbeat is block 0's plain store.
+//  - per-task completion is a release store of ticket+1 into `completions[ticket % capacity]` (mapped memory);
+//    the host counts COMPLETED from it; the heartbeat is block 0's store every 256 loop turns.
 //  - operators are called through the dual-slot table below; they own no shared memory or constants.
 #include "keelson_abi.h"
-#include <cuda/atomic>
 
 #define K_FAILED_BIT (1ull << 62)
 
@@ -21,14 +20,22 @@ __device__ long long keelson_op_epoch[2 * K_MAX_LOGICAL];
 __device__ unsigned long long keelson_head;
 }
 
-typedef cuda::atomic_ref<unsigned long long, cuda::thread_scope_system> k_sys_u64;
-
-static __device__ __forceinline__ unsigned long long k_load_acquire(unsigned char* p) {
-    return k_sys_u64(*(unsigned long long*)p).load(cuda::memory_order_acquire);
+// System-scope acquire/release in PTX rather than libcu++'s cuda::atomic_ref, so that NVRTC compiles the
+// worker with no header beyond the toolkit's fp16/bf16 ones.
+static __device__ __forceinline__ unsigned long long k_load_acquire(const unsigned char* p) {
+    unsigned long long v;
+    asm volatile("ld.acquire.sys.global.u64 %0, [%1];" : "=l"(v) : "l"(p) : "memory");
+    return v;
 }
 
 static __device__ __forceinline__ void k_store_release(unsigned char* p, unsigned long long v) {
-    k_sys_u64(*(unsigned long long*)p).store(v, cuda::memory_order_release);
+    asm volatile("st.release.sys.global.u64 [%0], %1;" :: "l"(p), "l"(v) : "memory");
+}
+
+// Copies `bytes` (a multiple of 8) with the whole block, 8 bytes per thread per step: over PCIe one
+// round trip for a descriptor instead of one per byte.
+static __device__ __forceinline__ void k_copy(unsigned long long* to, const unsigned char* from, int bytes) {
+    for (int i = threadIdx.x; i < bytes / 8; i += blockDim.x) to[i] = ((const volatile unsigned long long*)from)[i];
 }
 
 static __device__ k_op_fn k_resolve(const unsigned char* launch) {
@@ -41,9 +48,11 @@ static __device__ k_op_fn k_resolve(const unsigned char* launch) {
 }
 
 // Copies one launch into shared memory (operators read their fields many times), resolves its operand
-// pointers (a handle is the device address of the tensor) and runs it on the whole block.
-static __device__ bool k_run_launch(const unsigned char* source, unsigned char* launch, unsigned char** data) {
-    for (int i = threadIdx.x; i < K_LAUNCH_LENGTH; i += blockDim.x) launch[i] = source[i];
+// pointers (the host writes each operand's device address where the CPU backend keeps its handle) and runs
+// it on the whole block.
+static __device__ bool k_run_launch(const unsigned char* source, unsigned long long* launch64, unsigned char** data) {
+    const unsigned char* launch = (const unsigned char*)launch64;
+    k_copy(launch64, source, K_LAUNCH_LENGTH);
     __syncthreads();
     __shared__ k_op_fn fn;
     if (threadIdx.x == 0) {
@@ -59,10 +68,12 @@ static __device__ bool k_run_launch(const unsigned char* source, unsigned char* 
 
 extern "C" __global__ void keelson_worker(unsigned char* ring, unsigned long long* completions, int capacity,
                                           long long max_tasks) {
-    __shared__ unsigned char task[K_DESCRIPTOR_LENGTH];
-    __shared__ unsigned char launch[K_LAUNCH_LENGTH];
+    __shared__ unsigned long long task64[K_DESCRIPTOR_LENGTH / 8];
+    __shared__ unsigned long long launch64[K_LAUNCH_LENGTH / 8];
     __shared__ unsigned char* data[K_OUTPUT + 1];
     __shared__ long long ticket;
+    __shared__ unsigned long long position;
+    const unsigned char* task = (const unsigned char*)task64;
     long long done = 0;
     unsigned long long beats = 0;
     while (max_tasks == 0 || done < max_tasks) {
@@ -71,35 +82,37 @@ extern "C" __global__ void keelson_worker(unsigned char* ring, unsigned long lon
             if (k_load_acquire(ring + K_RING_QUIT) != 0) {
                 ticket = -2;
             } else {
-                unsigned long long position = *(volatile unsigned long long*)&keelson_head;
-                unsigned char* slot = ring + K_RING_HEADER + (position & (unsigned long long)(capacity - 1)) * K_SLOT_LENGTH;
-                if (k_load_acquire(slot + K_SLOT_SEQUENCE) == position + 1
-                        && atomicCAS(&keelson_head, position, position + 1) == position) {
+                unsigned long long p = *(volatile unsigned long long*)&keelson_head;
+                unsigned char* slot = ring + K_RING_HEADER + (p & (unsigned long long)(capacity - 1)) * K_SLOT_LENGTH;
+                if (k_load_acquire(slot + K_SLOT_SEQUENCE) == p + 1 && atomicCAS(&keelson_head, p, p + 1) == p) {
+                    position = p;
                     ticket = (long long)k_i64(slot, K_SLOT_TICKET);
-                    for (int i = 0; i < K_DESCRIPTOR_LENGTH; i++) task[i] = slot[K_SLOT_DESCRIPTOR + i];
-                    k_store_release(slot + K_SLOT_SEQUENCE, position + capacity); // the slot is free for the next lap
                 }
             }
-            if (blockIdx.x == 0) k_store_release(ring + K_RING_HEARTBEAT, ++beats);
+            if (blockIdx.x == 0 && (++beats & 255) == 0) k_store_release(ring + K_RING_HEARTBEAT, beats);
         }
         __syncthreads();
         if (ticket == -2) return;
         if (ticket == -1) {
-            __nanosleep(1000);
+            __nanosleep(500);
             continue;
         }
+        unsigned char* slot = ring + K_RING_HEADER + (position & (unsigned long long)(capacity - 1)) * K_SLOT_LENGTH;
+        k_copy(task64, slot + K_SLOT_DESCRIPTOR, K_DESCRIPTOR_LENGTH);
+        __syncthreads();
+        if (threadIdx.x == 0) k_store_release(slot + K_SLOT_SEQUENCE, position + capacity); // free for the next lap
         bool ok = true;
         int count = k_i32(task, 4);
         if (k_i32(task, 0) == K_TASK_SINGLE) {
-            ok = k_run_launch(task + K_TASK_INLINE_LAUNCH, launch, data);
+            ok = k_run_launch(task + K_TASK_INLINE_LAUNCH, launch64, data);
         } else {
             const unsigned char* block = (const unsigned char*)k_i64(task, 8);
-            for (int i = 0; i < count && ok; i++) ok = k_run_launch(block + (long long)i * K_LAUNCH_LENGTH, launch, data);
+            for (int i = 0; i < count && ok; i++) ok = k_run_launch(block + (long long)i * K_LAUNCH_LENGTH, launch64, data);
         }
         if (threadIdx.x == 0) {
             __threadfence_system(); // outputs are visible before the host sees the task done
-            k_sys_u64(completions[ticket & (capacity - 1)]).store((unsigned long long)ticket + 1 | (ok ? 0 : K_FAILED_BIT),
-                                                                   cuda::memory_order_release);
+            k_store_release((unsigned char*)&completions[ticket & (capacity - 1)],
+                            ((unsigned long long)ticket + 1) | (ok ? 0 : K_FAILED_BIT));
         }
         done++;
         __syncthreads();

@@ -131,10 +131,10 @@ public final class GpuOsGrpcService extends GpuOsServiceGrpc.GpuOsServiceImplBas
     public void installOperator(InstallOperatorRequest request, StreamObserver<InstallOperatorResponse> out) {
         call(out, () -> {
             if (request.getSourceCase() == InstallOperatorRequest.SourceCase.CUDA_SOURCE) {
-                // the cuda backend that could load it is not built yet on any host: absent, so UNIMPLEMENTED
+                // not built: a raw source would need its own ABI checks (no shared memory, no constants) before it joins a worker
                 throw GrpcErrors.of(Status.Code.UNIMPLEMENTED, ErrorReason.ERROR_REASON_BACKEND_UNSUPPORTED,
-                        "cuda_source: raw CUDA C needs the cuda backend, which is not built yet; this device is served by "
-                                + device.info().backend() + " (send the operator as an expression instead)");
+                        "cuda_source: raw CUDA C operators are not supported yet on any backend (this device: "
+                                + device.info().backend() + "); send the operator as an expression, which the cuda backend compiles with NVRTC");
             }
             Violations v = new Violations();
             v.check(request.getSourceCase() == InstallOperatorRequest.SourceCase.EXPRESSION, "expression",

@@ -19,7 +19,8 @@ public final class GpuOsServer {
     }
 
     public static void main(String[] args) throws Exception {
-        GpuOsSystem system = GpuOsSystem.start(CpuDevice.Config.defaults(), Optional.of(ServiceMain.home().resolve("gpuos")));
+        GpuOsSystem system = GpuOsSystem.start(GpuOsSystem.Backend.parse(
+                Optional.ofNullable(System.getenv("KEELSON_GPUOS_BACKEND")).orElse("auto"), "KEELSON_GPUOS_BACKEND"), CpuDevice.Config.defaults(), Optional.of(ServiceMain.home().resolve("gpuos")));
         ServiceMain.serve(ServiceMain.start(args, system.service()), system::close);
     }
 }

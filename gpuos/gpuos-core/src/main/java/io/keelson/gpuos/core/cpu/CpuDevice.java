@@ -1,8 +1,8 @@
 package io.keelson.gpuos.core.cpu;
 
-import io.keelson.gpuos.core.device.Device;
-import io.keelson.gpuos.core.device.DeviceException;
 import io.keelson.gpuos.core.device.DeviceInfo;
+import io.keelson.gpuos.core.device.DeviceOperators;
+import io.keelson.gpuos.core.device.OperatorDevice;
 import io.keelson.gpuos.core.device.DeviceStats;
 import io.keelson.gpuos.core.device.Launch;
 import io.keelson.gpuos.core.device.LaunchCodec;
@@ -19,20 +19,14 @@ import io.keelson.gpuos.core.queue.TaskRing;
 import io.keelson.gpuos.core.queue.Watchdog;
 import io.keelson.gpuos.core.tensor.DType;
 import io.keelson.gpuos.core.tensor.TensorBuffer;
-import io.keelson.gpuos.core.tensor.TensorView;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.OptionalInt;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -42,7 +36,7 @@ import java.util.logging.Logger;
  * {@link TensorHeap}. It speaks the same descriptor bytes as the CUDA worker; only the memory and the
  * executor differ. A watchdog relaunches a worker when the heartbeat stops while work waits.
  */
-public final class CpuDevice implements Device {
+public final class CpuDevice extends OperatorDevice<CpuProgram> {
 
     public static final String BACKEND = "cpu-emulated";
     private static final Logger LOG = Logger.getLogger(CpuDevice.class.getName());
@@ -55,10 +49,10 @@ public final class CpuDevice implements Device {
     }
 
     private final Config config;
-    private final TensorHeap heap;
+    private final TensorHeap<TensorBuffer> heap;
     private final TaskRing ring;
     private final TaskQueue queue;
-    private final OperatorTable<CpuProgram> table = new OperatorTable<>();
+    private final OperatorTable<CpuProgram> table = operators.table();
     private final Map<Long, ByteBuffer> batches = new ConcurrentHashMap<>();
     private final AtomicLong nextBatch = new AtomicLong(1);
     private final BatchBlocks blocks = new BatchBlocks();
@@ -70,8 +64,9 @@ public final class CpuDevice implements Device {
     private final AtomicLong relaunches = new AtomicLong();
 
     public CpuDevice(Config config) {
+        super(CpuProgram::spec);
         this.config = config;
-        this.heap = new TensorHeap(config.maxTensorBytes(), config.maxTotalBytes());
+        this.heap = TensorHeap.host(config.maxTensorBytes(), config.maxTotalBytes());
         this.ring = new TaskRing(config.queueCapacity());
         this.queue = new TaskQueue(ring);
         for (int i = 0; i < config.workers(); i++) {
@@ -83,16 +78,7 @@ public final class CpuDevice implements Device {
                     + " ms with " + stall.pendingTasks() + " tasks waiting); starting a replacement");
             startWorker();
         });
-        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "gpuos-cpu-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        housekeeping.scheduleAtFixedRate(() -> {
-            long now = System.nanoTime();
-            watchdog.check(now);
-            meter.tick(now, ring.heartbeat());
-        }, 100, 100, TimeUnit.MILLISECONDS);
+        this.housekeeping = meter.housekeeping("gpuos-cpu-watchdog", ring, watchdog);
     }
 
     private synchronized void startWorker() {
@@ -123,25 +109,16 @@ public final class CpuDevice implements Device {
 
     @Override
     public void write(long handle, long offset, float[] values) {
-        TensorBuffer buffer = heap.get(handle, "handle");
-        checkRange(buffer, offset, values.length);
+        TensorBuffer buffer = heap.range(handle, offset, values.length);
         buffer.write(offset, 1, values, 0, values.length);
     }
 
     @Override
     public float[] read(long handle, long offset, int count) {
-        TensorBuffer buffer = heap.get(handle, "handle");
-        checkRange(buffer, offset, count);
+        TensorBuffer buffer = heap.range(handle, offset, count);
         float[] values = new float[count];
         buffer.read(offset, 1, values, 0, count);
         return values;
-    }
-
-    private static void checkRange(TensorBuffer buffer, long offset, long count) {
-        if (offset < 0 || count < 0 || offset + count > buffer.elements()) {
-            throw DeviceException.invalid("offset", "elements [" + offset + ", " + (offset + count) + ") are outside a tensor of "
-                    + buffer.elements());
-        }
     }
 
     @Override
@@ -156,76 +133,14 @@ public final class CpuDevice implements Device {
         long compileNanos = System.nanoTime() - start;
         String log = "compiled " + spec.name() + " to " + program.instructions() + " block instructions over "
                 + program.registers() + " registers";
-        synchronized (table) {
-            Optional<OperatorTable.Entry<CpuProgram>> existing = table.find(spec.name());
-            if (existing.isEmpty()) {
-                int id = table.define(spec.name(), program);
-                return new Installed(spec.name(), id, table.activeEpoch(id), true, compileNanos, log);
-            }
-            OperatorTable.Change change = table.stage(existing.get().logical(), program, activate);
-            if (change instanceof OperatorTable.Change.Refused refused) {
-                throw new DeviceException(DeviceException.Kind.CONFLICT, "name", refused.reason());
-            }
-            long epoch = ((OperatorTable.Change.Activated) change).epoch();
-            return new Installed(spec.name(), existing.get().logical(), epoch, activate, compileNanos, log);
-        }
-    }
-
-    @Override
-    public OperatorTable.Change activate(String name, long epoch) {
-        return table.activate(logical(name), epoch);
-    }
-
-    @Override
-    public OperatorTable.Change rollback(String name) {
-        return table.rollback(logical(name));
-    }
-
-    private int logical(String name) {
-        OptionalInt id = table.idOf(name);
-        if (id.isEmpty()) {
-            throw new DeviceException(DeviceException.Kind.NOT_FOUND, "name", "no operator named '" + name + "'");
-        }
-        return id.getAsInt();
-    }
-
-    @Override
-    public List<OperatorInfo> operators() {
-        List<OperatorInfo> all = new ArrayList<>();
-        for (OperatorTable.Entry<CpuProgram> e : table.entries()) {
-            all.add(new OperatorInfo(e.name(), e.logical(), e.activeEpoch(), e.slots().stream()
-                    .map(s -> new Version(s.epoch(), s.operator().spec().signature(), s.inFlight())).toList()));
-        }
-        return all;
+        DeviceOperators.Staged staged = operators.stage(spec.name(), program, activate);
+        return new Installed(spec.name(), staged.logical(), staged.epoch(), staged.active(), compileNanos, log);
     }
 
     @Override
     public TaskQueue.Submission submit(List<Launch> launches) {
-        Map<String, Integer> ids = new HashMap<>(); // a batch names few operators: look each up once
-        Map<String, Optional<OperatorSpec>> specs = new HashMap<>();
-        LaunchValidator.validate(launches, new LaunchValidator.Resources() {
-            @Override
-            public Optional<LaunchValidator.Tensor> tensor(long handle) {
-                return heap.find(handle).map(b -> new LaunchValidator.Tensor(b.dtype(), b.elements()));
-            }
-
-            @Override
-            public Optional<OperatorSpec> operator(String name) {
-                return specs.computeIfAbsent(name, n -> {
-                    OptionalInt found = table.idOf(n);
-                    if (found.isEmpty()) {
-                        return Optional.empty();
-                    }
-                    ids.put(n, found.getAsInt());
-                    return Optional.of(table.active(found.getAsInt()).spec());
-                });
-            }
-        });
-        int[] logical = new int[launches.size()];
-        for (int i = 0; i < logical.length; i++) {
-            logical[i] = ids.get(launches.get(i).operator());
-        }
-        OperatorTable.Binding[] bindings = table.bindAll(logical);
+        OperatorTable.Binding[] bindings = operators.validateAndBind(launches,
+                handle -> heap.find(handle).map(b -> new LaunchValidator.Tensor(b.dtype(), b.elements())));
         long batch = 0;
         if (launches.size() > 1) {
             ByteBuffer block = blocks.take(launches.size() * LaunchCodec.LENGTH);

@@ -140,7 +140,14 @@ public final class CudaCodegen {
 
     /** The device function for {@code spec}, with its bridge variable; include {@link #abiHeader()} before it. */
     public static String operator(OperatorSpec spec) {
-        String sym = symbol(spec.name());
+        return operator(spec, symbol(spec.name()));
+    }
+
+    /**
+     * The same under the C identifier {@code sym}: a worker generation links both versions of an operator, so
+     * each version needs a name of its own.
+     */
+    public static String operator(OperatorSpec spec, String sym) {
         StringBuilder c = new StringBuilder();
         c.append("// ").append(spec.name()).append(": ").append(spec.signature()).append('\n');
         c.append("static __device__ __forceinline__ float ").append(sym)
@@ -182,7 +189,7 @@ public final class CudaCodegen {
                     }
                     """.formatted(literal(kind.identity()), sym, combine(kind), finish(kind)));
         }
-        c.append("extern \"C\" __device__ void* ").append(sym).append("_ptr = (void*)").append(sym).append(";\n");
+        c.append("extern \"C\" __device__ k_op_fn ").append(sym).append("_ptr = ").append(sym).append(";\n");
         return c.toString();
     }
 

@@ -79,6 +79,14 @@ public final class LaunchCodec {
         return from.getLong(at + OPERANDS + operand * OPERAND_LENGTH);
     }
 
+    /**
+     * Replaces an operand's handle with what the worker dereferences: the CUDA worker reads a device address
+     * where the CPU worker reads a heap handle, so the CUDA backend rewrites each operand after {@link #write}.
+     */
+    public static void setHandle(ByteBuffer to, int at, int operand, long value) {
+        to.putLong(at + OPERANDS + operand * OPERAND_LENGTH, value);
+    }
+
     public static int rank(ByteBuffer from, int at) {
         int rank = from.getInt(at + RANK);
         if (rank < 0 || rank > TensorView.MAX_DIMS) {

@@ -1,7 +1,11 @@
 package io.keelson.gpuos.core.device;
 
 import io.keelson.gpuos.core.queue.TaskRing;
+import io.keelson.gpuos.core.queue.Watchdog;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Counts and times tasks for {@link DeviceStats}: totals, a one-second launch rate, recent latencies, heartbeat age. */
@@ -19,6 +23,24 @@ public final class TaskMeter {
     private int ticks;
     private long lastBeat = -1;
     private long lastBeatChange = System.nanoTime();
+
+    /**
+     * Starts a daemon thread that, every 100 ms, lets {@code watchdog} judge the worker and records the launch
+     * count and heartbeat for the rates and ages in {@link #snapshot}.
+     */
+    public ScheduledExecutorService housekeeping(String threadName, TaskRing ring, Watchdog watchdog) {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleAtFixedRate(() -> {
+            long now = System.nanoTime();
+            watchdog.check(now);
+            tick(now, ring.heartbeat());
+        }, 100, 100, TimeUnit.MILLISECONDS);
+        return executor;
+    }
 
     public void submitted() {
         submitted.incrementAndGet();

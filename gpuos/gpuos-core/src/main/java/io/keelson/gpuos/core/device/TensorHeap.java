@@ -2,6 +2,7 @@ package io.keelson.gpuos.core.device;
 
 import io.keelson.gpuos.core.tensor.DType;
 import io.keelson.gpuos.core.tensor.TensorBuffer;
+import io.keelson.gpuos.core.tensor.TensorStorage;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -9,17 +10,24 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The CPU backend's device memory: tensors by handle, with a per-tensor and a total byte limit
- * (a client cannot exhaust the host's memory through the API).
+ * A device's tensors by handle, with a per-tensor and a total byte limit (a client cannot exhaust the
+ * host's or the GPU's memory through the API). What backs a tensor is the backend's: a {@link TensorBuffer}
+ * in host memory for the CPU backend, a range of device memory for CUDA.
  *
  * <p>A handle is a slot index plus the slot's generation, so workers resolve it with one array read
  * (no hashing on the launch path), and a stale handle — one whose tensor was freed, even if the slot
  * now holds another tensor — is an error, never someone else's tensor.
  */
-public final class TensorHeap {
+public final class TensorHeap<T extends TensorStorage> {
+
+    /** Makes the storage of a new tensor; may refuse with {@link DeviceException}. */
+    @FunctionalInterface
+    public interface Allocator<T> {
+        T allocate(DType dtype, int elements);
+    }
 
     private static final class Slot {
-        volatile TensorBuffer buffer;
+        volatile TensorStorage buffer;
         int generation = 1; // never 0, so no handle is 0 (the unset value of a protobuf field)
     }
 
@@ -30,7 +38,15 @@ public final class TensorHeap {
     private volatile Slot[] slots = new Slot[0];
     private int live;
 
-    public TensorHeap(long maxTensorBytes, long maxTotalBytes) {
+    private final Allocator<T> allocator;
+
+    /** A heap of host-memory tensors (the CPU backend's). */
+    public static TensorHeap<TensorBuffer> host(long maxTensorBytes, long maxTotalBytes) {
+        return new TensorHeap<>(maxTensorBytes, maxTotalBytes, TensorBuffer::new);
+    }
+
+    public TensorHeap(long maxTensorBytes, long maxTotalBytes, Allocator<T> allocator) {
+        this.allocator = allocator;
         this.maxTensorBytes = Math.min(maxTensorBytes, Integer.MAX_VALUE);
         this.maxTotalBytes = maxTotalBytes;
     }
@@ -50,7 +66,13 @@ public final class TensorHeap {
             throw new DeviceException(DeviceException.Kind.LIMIT, "elements", "device memory is full: " + (total - bytes)
                     + " of " + maxTotalBytes + " bytes in use, " + bytes + " more requested");
         }
-        TensorBuffer buffer = new TensorBuffer(dtype, (int) elements);
+        T buffer;
+        try {
+            buffer = allocator.allocate(dtype, (int) elements);
+        } catch (RuntimeException e) {
+            usedBytes.addAndGet(-bytes);
+            throw e;
+        }
         synchronized (this) {
             Integer index = freeSlots.pollFirst();
             if (index == null) {
@@ -71,29 +93,41 @@ public final class TensorHeap {
         }
     }
 
-    public TensorBuffer get(long handle, String field) {
+    public T get(long handle, String field) {
         return find(handle).orElseThrow(() -> new DeviceException(DeviceException.Kind.NOT_FOUND, field, "no tensor with handle "
                 + handle + " (never allocated or already freed)"));
     }
 
-    public Optional<TensorBuffer> find(long handle) {
+    /** The tensor, checked to hold elements {@code [offset, offset + count)}; errors name {@code handle} and {@code offset}. */
+    public T range(long handle, long offset, long count) {
+        T tensor = get(handle, "handle");
+        if (offset < 0 || count < 0 || offset + count > tensor.elements()) {
+            throw DeviceException.invalid("offset", "elements [" + offset + ", " + (offset + count) + ") are outside a tensor of "
+                    + tensor.elements());
+        }
+        return tensor;
+    }
+
+    public Optional<T> find(long handle) {
         return Optional.ofNullable(lookup(handle));
     }
 
-    private TensorBuffer lookup(long handle) {
+    @SuppressWarnings("unchecked") // only allocate() stores, and it stores a T
+    private T lookup(long handle) {
         Slot[] table = slots;
         long index = handle & 0xFFFF_FFFFL;
         if (handle < 0 || index >= table.length) {
             return null;
         }
         Slot slot = table[(int) index];
-        TensorBuffer buffer = slot.buffer;
+        TensorStorage buffer = slot.buffer;
         // the generation is read after the buffer: a slot freed and reused meanwhile shows a new generation
-        return buffer != null && slot.generation == (int) (handle >>> 32) ? buffer : null;
+        return buffer != null && slot.generation == (int) (handle >>> 32) ? (T) buffer : null;
     }
 
-    public void free(long handle) {
-        TensorBuffer removed;
+    /** Forgets the tensor and returns its storage (a backend may have to wait before reusing it). */
+    public T free(long handle) {
+        T removed;
         synchronized (this) {
             removed = lookup(handle);
             if (removed == null) {
@@ -106,6 +140,7 @@ public final class TensorHeap {
             live--;
         }
         usedBytes.addAndGet(-(long) removed.elements() * removed.dtype().bytes());
+        return removed;
     }
 
     public long usedBytes() {

@@ -55,18 +55,19 @@ public final class TaskQueue {
             @Override
             public void run(long ticket, ByteBuffer descriptor) {
                 task.run(ticket, descriptor);
-                finish(ticket, new TaskOutcome.Done(ticket));
+                complete(ticket, new TaskOutcome.Done(ticket));
             }
 
             @Override
             public void failed(long ticket, RuntimeException error) {
                 task.failed(ticket, error);
-                finish(ticket, new TaskOutcome.Failed(ticket, String.valueOf(error.getMessage())));
+                complete(ticket, new TaskOutcome.Failed(ticket, String.valueOf(error.getMessage())));
             }
         };
     }
 
-    private void finish(long ticket, TaskOutcome outcome) {
+    /** Completes the task's future; for workers that report outside {@link #completing} (the GPU worker's completion words). */
+    public void complete(long ticket, TaskOutcome outcome) {
         CompletableFuture<TaskOutcome> future = waiting.remove(ticket);
         if (future != null) {
             future.complete(outcome);

@@ -144,6 +144,15 @@ public final class TaskRing {
         return (long) LONGS.getAcquire(bytes, TaskLayout.HEARTBEAT_OFFSET);
     }
 
+    /** Counts tasks completed by a worker that does not complete through {@link #poll} (the GPU worker, observed by the host). */
+    public void countCompleted(long tasks) {
+        LONGS.getAndAdd(bytes, TaskLayout.COMPLETED_OFFSET, tasks);
+    }
+
+    public void clearQuit() {
+        LONGS.setRelease(bytes, TaskLayout.QUIT_OFFSET, 0L);
+    }
+
     /** Called by a worker on every loop iteration, busy or idle. */
     public void beat() {
         LONGS.getAndAdd(bytes, TaskLayout.HEARTBEAT_OFFSET, 1L);

@@ -10,7 +10,7 @@ import java.nio.ShortBuffer;
  * One tensor allocation on the CPU backend: little-endian bytes in a direct buffer (the layout a
  * device copy would have), read and written as f32 blocks. Narrowing stores round to nearest even.
  */
-public final class TensorBuffer {
+public final class TensorBuffer implements TensorStorage {
 
     private final DType dtype;
     private final int elements;

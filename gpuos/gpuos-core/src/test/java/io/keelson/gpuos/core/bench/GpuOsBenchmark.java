@@ -263,11 +263,9 @@ public final class GpuOsBenchmark {
         float[] c = w.c();
         float[] d = w.d();
         float[] expected = w.expected();
-        String[] bodies = {"(add x0 x1)", "(mul x0 x1)", "(relu x0)", "(sigmoid x0)", "(div x0 x1)"};
-        String[] names = {"add", "mul", "relu", "sigmoid", "div"};
         CpuProgram[] programs = new CpuProgram[5];
         for (int k = 0; k < 5; k++) {
-            OperatorSpec spec = OperatorSpec.elementwise(names[k], k == 2 || k == 3 ? 1 : 2, ExprParser.parse(bodies[k]));
+            OperatorSpec spec = ChainWorkload.stepOperators("").get(k);
             programs[k] = CpuProgram.compile(spec);
             device.install(spec, true);
         }
@@ -299,14 +297,8 @@ public final class GpuOsBenchmark {
         device.write(oh[1], 0, c);
         device.write(oh[4], 0, d);
         long[] one = {1};
-        List<Launch> launches = new ArrayList<>();
-        for (int s = 0; s < steps; s++) {
-            for (int k = 0; k < 5; k++) {
-                TensorArg self = new TensorArg(th, DType.F32, one, 0);
-                List<TensorArg> in = oh[k] == 0 ? List.of(self) : List.of(self, new TensorArg(oh[k], DType.F32, one, 0));
-                launches.add(Launch.elementwise(names[k], new long[]{n}, in, self));
-            }
-        }
+        List<Launch> launches = w.launches("", new TensorArg(th, DType.F32, one, 0), new TensorArg(oh[0], DType.F32, one, 0),
+                new TensorArg(oh[1], DType.F32, one, 0), new TensorArg(oh[4], DType.F32, one, 0));
         measure(name, "worker, per-op submit", () -> {
             device.write(th, 0, x);
             long[] latency = new long[launches.size()];
