@@ -1,0 +1,50 @@
+package io.keelson.sysom.core.timeline;
+
+import io.keelson.sysom.core.trace.HostSample;
+import io.keelson.sysom.core.trace.NcclEvent;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one rank reported for one training step, on the job's clock: the step's span ({@code endMicros} NaN
+ * when the step never finished), its collectives, its GPU time in compute kernels and in memory copies, its CPU
+ * stack samples (folded stack → samples) and its host counters.
+ */
+public record RankStep(int rank, int step, double startMicros, double endMicros, List<NcclEvent> collectives, double computeMicros,
+                       double memcpyMicros, Map<String, Long> stacks, HostSample host) {
+
+    public RankStep {
+        collectives = List.copyOf(collectives);
+        stacks = Map.copyOf(stacks);
+    }
+
+    public boolean completed() {
+        return !Double.isNaN(endMicros);
+    }
+
+    /**
+     * The rank's own work in the step: its span less the time it spent inside collectives (waiting for the others
+     * and transferring). In a synchronous job every rank's span is the same; this is what differs.
+     */
+    public double busyMicros() {
+        double inCollectives = 0;
+        for (NcclEvent e : collectives) {
+            inCollectives += e.durationMicros();
+        }
+        return endMicros - startMicros - inCollectives;
+    }
+
+    /** Share of the stack samples whose stack contains {@code frame}. */
+    public double stackShare(String frame) {
+        long total = 0;
+        long matching = 0;
+        for (Map.Entry<String, Long> e : stacks.entrySet()) {
+            total += e.getValue();
+            if ((";" + e.getKey() + ";").contains(";" + frame + ";")) {
+                matching += e.getValue();
+            }
+        }
+        return total == 0 ? 0 : (double) matching / total;
+    }
+}
