@@ -4,6 +4,7 @@ import io.keelson.acrfence.v1.AcrFenceServiceGrpc;
 import io.keelson.agentcgroup.v1.AgentCgroupServiceGrpc;
 import io.keelson.echo.v1.EchoServiceGrpc;
 import io.keelson.gpuos.v1.GpuOsServiceGrpc;
+import io.keelson.sysom.v1.SysomServiceGrpc;
 
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +32,8 @@ public final class SystemCatalog {
                         List.of(AgentCgroupServiceGrpc.getServiceDescriptor())),
                 new KnownSystem("acrfence", "effect journal: restores never repeat irreversible actions",
                         List.of(AcrFenceServiceGrpc.getServiceDescriptor())),
-                new KnownSystem("sysom", "cross-layer diagnosis for GPU training fleets", List.of()),
+                new KnownSystem("sysom", "cross-layer diagnosis for GPU training fleets",
+                        List.of(SysomServiceGrpc.getServiceDescriptor())),
                 new KnownSystem("schedcp", "MCP control plane for Linux schedulers", List.of()),
                 new KnownSystem("wio", "WebAssembly storage actors on host and computational SSD", List.of()),
                 new KnownSystem("echo", "diagnostic: answers what it is sent (routing checks, gateway benchmark)",

@@ -15,6 +15,7 @@ import io.keelson.agentcgroup.service.AgentCgroupSystem;
 import io.keelson.controlplane.echo.EchoService;
 import io.keelson.gpuos.core.cpu.CpuDevice;
 import io.keelson.gpuos.service.GpuOsSystem;
+import io.keelson.sysom.service.SysomSystem;
 import io.keelson.controlplane.gateway.AuthInterceptor;
 import io.keelson.controlplane.gateway.ChannelSecurity;
 import io.keelson.controlplane.gateway.EmbeddedServer;
@@ -231,6 +232,11 @@ public class Platform {
             AcrFenceSystem acrfence = AcrFenceSystem.start(config.home().resolve("acrfence"), Set.copyOf(config.acrfence().toolHosts()));
             running.push(acrfence);
             services.add(acrfence.service());
+        }
+        if (addresses().getOrDefault("sysom", "").startsWith(SystemRouter.IN_PROCESS_PREFIX)) {
+            SysomSystem sysom = SysomSystem.start();
+            running.push(sysom);
+            services.add(sysom.service());
         }
         return services;
     }

@@ -288,7 +288,7 @@ abstract class GatewayTestBase {
 
         assertThat(services.get(10, TimeUnit.SECONDS))
                 .contains("keelson.controlplane.v1.ControlPlaneService", "keelson.echo.v1.EchoService", "keelson.gpuos.v1.GpuOsService",
-                        "keelson.agentcgroup.v1.AgentCgroupService", "keelson.acrfence.v1.AcrFenceService",
+                        "keelson.agentcgroup.v1.AgentCgroupService", "keelson.acrfence.v1.AcrFenceService", "keelson.sysom.v1.SysomService",
                         "grpc.health.v1.Health");
         requests.onCompleted();
     }
@@ -402,6 +402,24 @@ abstract class GatewayTestBase {
         var fork = io.keelson.acrfence.v1.ForkRequest.newBuilder().setRunId(run).setBranchId(restored).setReason("r").setApprovedBy("a").build();
         expectStatus(() -> asOperator.fork(fork), Status.Code.PERMISSION_DENIED);
         assertThat(io.keelson.acrfence.v1.AcrFenceServiceGrpc.newBlockingStub(client.as(admin)).fork(fork).getBranch().getKind()).isEqualTo("fork");
+    }
+
+    @Test
+    void sysomTakesStepReportsFromAnOperatorAndDiagnosesForAViewer() throws Exception {
+        String job = "gw-" + System.nanoTime();
+        var report = io.keelson.sysom.v1.StepReport.newBuilder().setJob(job).setWorldSize(1).setRank(0).setStep(0).setStartMicros(0)
+                .setEndMicros(100).build();
+        var reply = new io.keelson.common.testing.SingleResponse<io.keelson.sysom.v1.StreamEventsResponse>();
+        var in = io.keelson.sysom.v1.SysomServiceGrpc.newStub(client.as(operator)).streamEvents(reply);
+        in.onNext(report);
+        in.onCompleted();
+        assertThat(reply.get(10).getAccepted()).isEqualTo(1);
+        var asViewer = io.keelson.sysom.v1.SysomServiceGrpc.newBlockingStub(client.as(viewer));
+        var diagnosis = asViewer.diagnose(io.keelson.sysom.v1.DiagnoseRequest.newBuilder().setJob(job).build());
+        assertThat(diagnosis.getFindingsList()).isEmpty();
+        assertThat(diagnosis.getBackend()).isEqualTo(Backend.BACKEND_OFFLINE_ANALYSIS);
+        expectStatus(() -> asViewer.runFaultBenchmark(io.keelson.sysom.v1.RunFaultBenchmarkRequest.newBuilder().setDp(8).setTp(1).setPp(1)
+                .setSeeds(1).build()), Status.Code.PERMISSION_DENIED);
     }
 
     EchoServiceGrpc.EchoServiceBlockingStub echo(String bearer) {

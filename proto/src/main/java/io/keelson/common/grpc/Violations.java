@@ -26,6 +26,11 @@ public final class Violations {
         return requested == 0 ? fallback : requested;
     }
 
+    /** What was found so far (for a stream that reports bad items and goes on rather than failing the call). */
+    public List<BadRequest.FieldViolation> found() {
+        return List.copyOf(found);
+    }
+
     /** Throws INVALID_ARGUMENT with every violation found, if any. */
     public void throwIfAny() {
         if (!found.isEmpty()) {

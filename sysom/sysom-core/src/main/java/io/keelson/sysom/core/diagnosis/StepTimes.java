@@ -105,7 +105,7 @@ public final class StepTimes {
         return (prefixSq[to] - prefixSq[from]) - sum * sum / len;
     }
 
-    static double median(double[] values) {
+    public static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;

@@ -4,6 +4,9 @@ import io.keelson.sysom.core.trace.KinetoReader;
 import io.keelson.sysom.core.trace.TraceEvent;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +18,26 @@ import java.util.List;
  */
 public record KernelProfile(String source, double[][] layerKernelMicros) {
 
+    /** The bundled profile: HTA's AlexNet training step (MIT licence beside the resource), in 8 layers. */
+    public static KernelProfile bundled() {
+        try (InputStream in = KernelProfile.class.getResourceAsStream("alexnet_trace.json.gz")) {
+            if (in == null) {
+                throw new IllegalStateException("alexnet_trace.json.gz is missing from the sysom-core jar");
+            }
+            return from("alexnet_trace.json.gz", in, 8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Reads the compute kernels (not communication) of a Kineto trace and splits them into {@code layers}. */
     public static KernelProfile fromTrace(Path trace, int layers) throws IOException {
+        try (InputStream in = Files.newInputStream(trace)) {
+            return from(trace.getFileName().toString(), in, layers);
+        }
+    }
+
+    private static KernelProfile from(String source, InputStream trace, int layers) throws IOException {
         List<Double> kernels = new ArrayList<>();
         new KinetoReader().read(trace, (TraceEvent e) -> {
             if (e.category().equals("kernel") && !e.communication() && e.durMicros() > 0) {
@@ -24,7 +45,7 @@ public record KernelProfile(String source, double[][] layerKernelMicros) {
             }
         });
         if (kernels.size() < layers) {
-            throw new IllegalArgumentException(trace + " has " + kernels.size() + " compute kernels, fewer than " + layers + " layers");
+            throw new IllegalArgumentException(source + " has " + kernels.size() + " compute kernels, fewer than " + layers + " layers");
         }
         double[][] split = new double[layers][];
         int per = kernels.size() / layers;
@@ -33,7 +54,7 @@ public record KernelProfile(String source, double[][] layerKernelMicros) {
             int to = l == layers - 1 ? kernels.size() : from + per;
             split[l] = kernels.subList(from, to).stream().mapToDouble(Double::doubleValue).toArray();
         }
-        return new KernelProfile(trace.getFileName().toString(), split);
+        return new KernelProfile(source, split);
     }
 
     public int layers() {

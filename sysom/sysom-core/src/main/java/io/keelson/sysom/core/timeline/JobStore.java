@@ -1,0 +1,166 @@
+package io.keelson.sysom.core.timeline;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+
+/**
+ * The steps of each job as its ranks report them, in memory: a step is complete once every rank of the job has
+ * reported it finished. Only the latest {@link #KEPT_STEPS} steps of a job are kept (diagnosis reads windows, not
+ * history), and at most {@link #MAX_JOBS} jobs, so a misbehaving agent cannot exhaust the service's memory.
+ */
+public final class JobStore {
+
+    public static final int KEPT_STEPS = 64;
+    public static final int MAX_JOBS = 256;
+
+    /** Where a job stands, judged from its latest step. */
+    public enum State {
+        /** The latest step is complete (or has no report yet). */
+        RUNNING,
+        /** The latest step misses some ranks' reports. */
+        WAITING,
+        /** A rank reported the latest step unfinished: some collective never completed. */
+        HUNG
+    }
+
+    public record Summary(String job, int worldSize, long completeSteps, long latestStep, State state) {
+    }
+
+    /** A report that cannot be kept, with the field at fault. */
+    public static final class Rejected extends IllegalArgumentException {
+        private final String field;
+
+        public Rejected(String field, String message) {
+            super(field + ": " + message);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+
+    private static final class Job {
+        final int worldSize;
+        final TreeMap<Integer, Map<Integer, RankStep>> steps = new TreeMap<>();
+        long completeSteps;
+
+        Job(int worldSize) {
+            this.worldSize = worldSize;
+        }
+
+        boolean complete(Map<Integer, RankStep> step) {
+            return step.size() == worldSize && step.values().stream().allMatch(RankStep::completed);
+        }
+
+        boolean hung(Map<Integer, RankStep> step) {
+            return step.values().stream().anyMatch(s -> !s.completed());
+        }
+    }
+
+    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final List<BiConsumer<String, Integer>> listeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * Keeps one rank's report of one step.
+     *
+     * @throws Rejected when it contradicts the job (another world size, a rank outside it, a step already dropped)
+     */
+    public void add(String job, int worldSize, RankStep step) {
+        boolean completedNow;
+        boolean hungNow;
+        synchronized (this) {
+            Job j = jobs.get(job);
+            if (j == null) {
+                if (jobs.size() >= MAX_JOBS) {
+                    throw new Rejected("job", "already " + MAX_JOBS + " jobs are kept; '" + job + "' is not");
+                }
+                j = new Job(worldSize);
+                jobs.put(job, j);
+            }
+            if (worldSize != j.worldSize) {
+                throw new Rejected("world_size", worldSize + " differs from the job's " + j.worldSize);
+            }
+            if (step.rank() >= j.worldSize) {
+                throw new Rejected("rank", step.rank() + " is outside the job's " + j.worldSize + " ranks");
+            }
+            if (!j.steps.isEmpty() && step.step() < j.steps.lastKey() - KEPT_STEPS + 1) {
+                throw new Rejected("step", step.step() + " is older than the " + KEPT_STEPS + " steps kept (latest " + j.steps.lastKey() + ")");
+            }
+            Map<Integer, RankStep> ranks = j.steps.computeIfAbsent(step.step(), s -> new HashMap<>());
+            boolean wasComplete = j.complete(ranks);
+            boolean wasHung = j.hung(ranks);
+            ranks.put(step.rank(), step);
+            completedNow = !wasComplete && j.complete(ranks);
+            hungNow = !wasHung && j.hung(ranks);
+            if (completedNow) {
+                j.completeSteps++;
+            }
+            while (j.steps.size() > KEPT_STEPS) {
+                j.steps.pollFirstEntry();
+            }
+        }
+        if (completedNow || hungNow) {
+            listeners.forEach(l -> l.accept(job, step.step()));
+        }
+    }
+
+    /** Called (outside the store's lock) with the job and step each time a step completes or a rank reports it hung. */
+    public void onChange(BiConsumer<String, Integer> listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(BiConsumer<String, Integer> listener) {
+        listeners.remove(listener);
+    }
+
+    public synchronized List<Summary> jobs() {
+        List<Summary> out = new ArrayList<>();
+        jobs.forEach((name, j) -> {
+            Map.Entry<Integer, Map<Integer, RankStep>> latest = j.steps.lastEntry();
+            State state = latest == null || j.complete(latest.getValue()) ? State.RUNNING
+                    : j.hung(latest.getValue()) ? State.HUNG : State.WAITING;
+            out.add(new Summary(name, j.worldSize, j.completeSteps, latest == null ? -1 : latest.getKey(), state));
+        });
+        return out;
+    }
+
+    /**
+     * The latest {@code steps} complete steps of {@code job} in step order, each ordered by rank, followed by the
+     * latest step when a rank reported it unfinished (the evidence of a hang); empty when the job is unknown.
+     */
+    public synchronized Optional<List<List<RankStep>>> window(String job, int steps) {
+        Job j = jobs.get(job);
+        if (j == null) {
+            return Optional.empty();
+        }
+        List<List<RankStep>> out = new ArrayList<>();
+        for (Map<Integer, RankStep> step : j.steps.descendingMap().values()) {
+            if (out.size() == steps) {
+                break;
+            }
+            if (j.complete(step)) {
+                out.add(0, byRank(step.values()));
+            }
+        }
+        Map.Entry<Integer, Map<Integer, RankStep>> latest = j.steps.lastEntry();
+        if (latest != null && j.hung(latest.getValue())) {
+            out.add(byRank(latest.getValue().values()));
+        }
+        return Optional.of(out);
+    }
+
+    private static List<RankStep> byRank(Collection<RankStep> steps) {
+        List<RankStep> sorted = new ArrayList<>(steps);
+        sorted.sort((a, b) -> Integer.compare(a.rank(), b.rank()));
+        return sorted;
+    }
+}

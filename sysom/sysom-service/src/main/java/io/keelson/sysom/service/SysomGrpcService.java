@@ -1,0 +1,230 @@
+package io.keelson.sysom.service;
+
+import com.google.rpc.BadRequest;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.keelson.common.grpc.GrpcErrors;
+import io.keelson.common.grpc.UnaryCall;
+import io.keelson.common.grpc.Violations;
+import io.keelson.common.v1.Backend;
+import io.keelson.common.v1.ErrorReason;
+import io.keelson.sysom.core.diagnosis.BaselineDetector;
+import io.keelson.sysom.core.diagnosis.LayeredDiagnosis;
+import io.keelson.sysom.core.diagnosis.Report;
+import io.keelson.sysom.core.diagnosis.StepTimes;
+import io.keelson.sysom.core.timeline.JobStore;
+import io.keelson.sysom.core.timeline.RankStep;
+import io.keelson.sysom.core.xfault.FaultBenchmark;
+import io.keelson.sysom.core.xfault.KernelProfile;
+import io.keelson.sysom.core.xfault.Topology;
+import io.keelson.sysom.v1.DetectorScores;
+import io.keelson.sysom.v1.DiagnoseRequest;
+import io.keelson.sysom.v1.DiagnoseResponse;
+import io.keelson.sysom.v1.GetBreakdownRequest;
+import io.keelson.sysom.v1.GetBreakdownResponse;
+import io.keelson.sysom.v1.JobState;
+import io.keelson.sysom.v1.JobSummary;
+import io.keelson.sysom.v1.ListJobsRequest;
+import io.keelson.sysom.v1.ListJobsResponse;
+import io.keelson.sysom.v1.RankBreakdown;
+import io.keelson.sysom.v1.Rejection;
+import io.keelson.sysom.v1.RunFaultBenchmarkRequest;
+import io.keelson.sysom.v1.RunFaultBenchmarkResponse;
+import io.keelson.sysom.v1.StepReport;
+import io.keelson.sysom.v1.StreamEventsResponse;
+import io.keelson.sysom.v1.SysomServiceGrpc;
+import io.keelson.sysom.v1.WatchDiagnosesRequest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * keelson.sysom.v1 over a {@link JobStore}: node agents stream step reports in, operators list jobs, read
+ * breakdowns and diagnoses (once, or again at every completed step), and run XFault. Diagnoses are computed from
+ * what agents reported ({@code BACKEND_OFFLINE_ANALYSIS}); XFault's come from a simulated cluster
+ * ({@code BACKEND_SIMULATED_CLUSTER}).
+ */
+public final class SysomGrpcService extends SysomServiceGrpc.SysomServiceImplBase {
+
+    private static final int MAX_REJECTIONS_LISTED = 100;
+    private static final int MAX_BENCHMARK_RANKS = 1024;
+
+    private final JobStore store;
+    private final LayeredDiagnosis diagnosis = new LayeredDiagnosis(LayeredDiagnosis.Settings.defaults());
+
+    public SysomGrpcService(JobStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public StreamObserver<StepReport> streamEvents(StreamObserver<StreamEventsResponse> out) {
+        return new StreamObserver<>() {
+            private long index;
+            private long accepted;
+            private final List<Rejection> rejections = new ArrayList<>();
+            private long rejected;
+
+            @Override
+            public void onNext(StepReport report) {
+                long at = index++;
+                Violations v = new Violations();
+                RankStep step = Wire.step(report, v);
+                List<BadRequest.FieldViolation> bad = v.found();
+                try {
+                    if (bad.isEmpty()) {
+                        store.add(report.getJob(), report.getWorldSize(), step);
+                        accepted++;
+                        return;
+                    }
+                } catch (JobStore.Rejected e) {
+                    bad = List.of(GrpcErrors.violation(e.field(), e.getMessage()));
+                }
+                rejected++;
+                if (rejections.size() < MAX_REJECTIONS_LISTED) {
+                    rejections.add(Rejection.newBuilder().setIndex(at).setField(bad.get(0).getField()).setReason(bad.get(0).getDescription()).build());
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                // the agent went away: what it sent is kept
+            }
+
+            @Override
+            public void onCompleted() {
+                out.onNext(StreamEventsResponse.newBuilder().setAccepted(accepted).setRejected(rejected).addAllRejections(rejections)
+                        .setBackend(Backend.BACKEND_OFFLINE_ANALYSIS).build());
+                out.onCompleted();
+            }
+        };
+    }
+
+    @Override
+    public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> out) {
+        unary(out, () -> {
+            ListJobsResponse.Builder b = ListJobsResponse.newBuilder().setBackend(Backend.BACKEND_OFFLINE_ANALYSIS);
+            for (JobStore.Summary s : store.jobs()) {
+                b.addJobs(JobSummary.newBuilder().setJob(s.job()).setWorldSize(s.worldSize()).setCompleteSteps(s.completeSteps())
+                        .setLatestStep(s.latestStep()).setState(JobState.valueOf("JOB_STATE_" + s.state().name())));
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public void getBreakdown(GetBreakdownRequest request, StreamObserver<GetBreakdownResponse> out) {
+        unary(out, () -> {
+            List<List<RankStep>> window = window(request.getJob(), request.getWindowSteps(), 8, 1).stream()
+                    .filter(s -> s.stream().allMatch(RankStep::completed)).toList();
+            GetBreakdownResponse.Builder b = GetBreakdownResponse.newBuilder().setBackend(Backend.BACKEND_OFFLINE_ANALYSIS);
+            if (window.isEmpty()) {
+                return b.setFromStep(-1).setToStep(-1).build();
+            }
+            b.setFromStep(window.get(0).get(0).step()).setToStep(window.get(window.size() - 1).get(0).step());
+            for (int i = 0; i < window.get(0).size(); i++) {
+                int index = i;
+                b.addRanks(RankBreakdown.newBuilder().setRank(window.get(0).get(i).rank())
+                        .setBusyMicros(median(window, index, RankStep::busyMicros))
+                        .setComputeMicros(median(window, index, RankStep::computeMicros))
+                        .setMemcpyMicros(median(window, index, RankStep::memcpyMicros))
+                        .setInCollectivesMicros(median(window, index, s -> s.endMicros() - s.startMicros() - s.busyMicros())));
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public void diagnose(DiagnoseRequest request, StreamObserver<DiagnoseResponse> out) {
+        unary(out, () -> response(request.getJob(), diagnosis.diagnose(window(request.getJob(), request.getWindowSteps(), 4, 3))));
+    }
+
+    @Override
+    public void watchDiagnoses(WatchDiagnosesRequest request, StreamObserver<DiagnoseResponse> out) {
+        List<List<RankStep>> first;
+        try {
+            first = window(request.getJob(), request.getWindowSteps(), 4, 3);
+        } catch (RuntimeException e) {
+            out.onError(e);
+            return;
+        }
+        ServerCallStreamObserver<DiagnoseResponse> server = (ServerCallStreamObserver<DiagnoseResponse>) out;
+        int steps = request.getWindowSteps() == 0 ? 4 : request.getWindowSteps();
+        BiConsumer<String, Integer> listener = (job, step) -> {
+            if (job.equals(request.getJob()) && !server.isCancelled()) {
+                DiagnoseResponse r = response(job, diagnosis.diagnose(store.window(job, steps).orElse(List.of())));
+                synchronized (server) {
+                    server.onNext(r);
+                }
+            }
+        };
+        server.setOnCancelHandler(() -> store.removeListener(listener));
+        synchronized (server) {
+            server.onNext(response(request.getJob(), diagnosis.diagnose(first)));
+        }
+        store.onChange(listener);
+    }
+
+    @Override
+    public void runFaultBenchmark(RunFaultBenchmarkRequest request, StreamObserver<RunFaultBenchmarkResponse> out) {
+        unary(out, () -> {
+            Violations v = new Violations();
+            v.check(request.getDp() >= 1 && request.getTp() >= 1 && request.getPp() >= 1, "dp", "dp, tp and pp must each be at least 1");
+            long ranks = (long) Math.max(1, request.getDp()) * Math.max(1, request.getTp()) * Math.max(1, request.getPp());
+            v.check(ranks >= 8 && ranks <= MAX_BENCHMARK_RANKS, "dp", "dp × tp × pp must be 8.." + MAX_BENCHMARK_RANKS + " ranks, was " + ranks);
+            v.check(request.getSeeds() >= 1 && request.getSeeds() <= 5, "seeds", "must be 1..5, was " + request.getSeeds());
+            for (int i = 0; i < request.getSlowdownsCount(); i++) {
+                double s = request.getSlowdowns(i);
+                v.check(s >= 0.05 && s <= 2, "slowdowns[" + i + "]", "must be in [0.05, 2], was " + s);
+            }
+            v.throwIfAny();
+            List<Double> slowdowns = request.getSlowdownsCount() == 0 ? List.of(0.1, 0.2, 0.5) : request.getSlowdownsList();
+            KernelProfile profile = KernelProfile.bundled();
+            BaselineDetector baseline = new BaselineDetector(0.10);
+            FaultBenchmark.Result result = FaultBenchmark.run(new FaultBenchmark.Options(new Topology(request.getDp(), request.getTp(),
+                            request.getPp()), 14, 6, 4, slowdowns, request.getSeeds(), 4 * request.getSeeds(), 2, 100, request.getSeed()), profile,
+                    List.of(new FaultBenchmark.Detector("layered diagnosis (L0-L4)", diagnosis::diagnose),
+                            new FaultBenchmark.Detector("baseline: per-rank step time > median + 10 %, two steps", baseline::diagnose)));
+            RunFaultBenchmarkResponse.Builder b = RunFaultBenchmarkResponse.newBuilder().setScenarios(result.scenarios())
+                    .setRankSteps(result.rankSteps()).setSeconds(result.seconds()).setKernelSource(profile.source())
+                    .setBackend(Backend.BACKEND_SIMULATED_CLUSTER);
+            for (FaultBenchmark.Scores s : result.scores()) {
+                b.addScores(DetectorScores.newBuilder().setDetector(s.detector()).setSingleRecall(s.singleRecall())
+                        .setSinglePrecision(s.singlePrecision()).setClassAccuracy(s.classAccuracy()).setTop3(s.top3())
+                        .setPairRecall(s.pairRecall()).setPairPrecision(s.pairPrecision()).setHangRecall(s.hangRecall())
+                        .setFalseAlarmsPer1000Steps(s.falseAlarmsPer1000()).setMedianLatencySteps(s.medianLatency())
+                        .setMaxLatencySteps(s.maxLatency()));
+            }
+            return b.build();
+        });
+    }
+
+    /** The job's window: INVALID_ARGUMENT for a bad job name or window size, NOT_FOUND for a job nobody reported. */
+    private List<List<RankStep>> window(String job, int requested, int fallback, int min) {
+        Violations v = new Violations();
+        v.check(Wire.JOB.matcher(job).matches(), "job", "must match [A-Za-z0-9._-]{1,64}");
+        v.check(requested == 0 || requested >= min && requested <= JobStore.KEPT_STEPS, "window_steps",
+                "must be 0 (default " + fallback + ") or " + min + ".." + JobStore.KEPT_STEPS + ", was " + requested);
+        v.throwIfAny();
+        return store.window(job, requested == 0 ? fallback : requested).orElseThrow(() -> GrpcErrors.of(Status.Code.NOT_FOUND,
+                ErrorReason.ERROR_REASON_NOT_FOUND, "job: no reports of a job named '" + job + "'"));
+    }
+
+    private static DiagnoseResponse response(String job, Report report) {
+        DiagnoseResponse.Builder b = DiagnoseResponse.newBuilder().setJob(job).setFromStep(report.fromStep()).setToStep(report.toStep())
+                .setBackend(Backend.BACKEND_OFFLINE_ANALYSIS);
+        report.findings().forEach(f -> b.addFindings(Wire.finding(f)));
+        return b.build();
+    }
+
+    private static double median(List<List<RankStep>> window, int index, ToDoubleFunction<RankStep> metric) {
+        return StepTimes.median(window.stream().mapToDouble(step -> metric.applyAsDouble(step.get(index))).toArray());
+    }
+
+    private static <T> void unary(StreamObserver<T> out, java.util.function.Supplier<T> handler) {
+        UnaryCall.respond(out, handler, e -> Optional.empty());
+    }
+}
