@@ -409,7 +409,7 @@ abstract class GatewayTestBase {
         String job = "gw-" + System.nanoTime();
         var report = io.keelson.sysom.v1.StepReport.newBuilder().setJob(job).setWorldSize(1).setRank(0).setStep(0).setStartMicros(0)
                 .setEndMicros(100).build();
-        var reply = new io.keelson.common.testing.SingleResponse<io.keelson.sysom.v1.StreamEventsResponse>();
+        var reply = new io.keelson.common.grpc.SingleResponse<io.keelson.sysom.v1.StreamEventsResponse>();
         var in = io.keelson.sysom.v1.SysomServiceGrpc.newStub(client.as(operator)).streamEvents(reply);
         in.onNext(report);
         in.onCompleted();

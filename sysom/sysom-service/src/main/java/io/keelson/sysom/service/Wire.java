@@ -64,26 +64,6 @@ final class Wire {
                 new HostSample(r.getHost().getSchedDelayMicros(), r.getHost().getReclaimedPages(), r.getHost().getIrqMicros()));
     }
 
-    /** The report a rank's step makes (what a node agent sends; the simulator's steps go out through this too). */
-    static StepReport report(String job, int worldSize, RankStep s) {
-        StepReport.Builder b = StepReport.newBuilder().setJob(job).setRank(s.rank()).setWorldSize(worldSize).setStep(s.step())
-                .setStartMicros(s.startMicros()).setComputeMicros(s.computeMicros()).setMemcpyMicros(s.memcpyMicros()).putAllStacks(s.stacks())
-                .setHost(io.keelson.sysom.v1.HostCounters.newBuilder().setSchedDelayMicros(s.host().schedDelayMicros())
-                        .setReclaimedPages(s.host().reclaimedPages()).setIrqMicros(s.host().irqMicros()));
-        if (s.completed()) {
-            b.setEndMicros(s.endMicros());
-        }
-        for (NcclEvent e : s.collectives()) {
-            Collective.Builder c = Collective.newBuilder().setCommunicator(e.communicator()).setCollective(e.collective())
-                    .setSequence(e.sequence()).setBytes(e.bytes()).setPeer(e.peer()).setStartMicros(e.startMicros()).setSendMicros(e.sendMicros());
-            if (e.completed()) {
-                c.setEndMicros(e.endMicros());
-            }
-            b.addCollectives(c);
-        }
-        return b.build();
-    }
-
     static io.keelson.sysom.v1.Finding finding(Finding f) {
         io.keelson.sysom.v1.Finding.Builder b = io.keelson.sysom.v1.Finding.newBuilder().setFaultClass(faultClass(f.faultClass()))
                 .setLayer(layer(f.layer())).setConfidence(f.confidence()).setSlowdown(f.slowdown());

@@ -9,7 +9,8 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
-import io.keelson.common.testing.SingleResponse;
+import io.keelson.common.grpc.SingleResponse;
+import io.keelson.sysom.agent.StepReports;
 import io.keelson.common.v1.Backend;
 import io.keelson.sysom.core.timeline.RankStep;
 import io.keelson.sysom.core.xfault.ClusterSimulator;
@@ -76,7 +77,7 @@ class SysomGrpcServiceTest {
         StreamObserver<StepReport> in = async.streamEvents(reply);
         for (int s = 0; s < steps; s++) {
             for (RankStep step : sim.step()) {
-                in.onNext(Wire.report(job, TOPOLOGY.ranks(), step));
+                in.onNext(StepReports.of(job, TOPOLOGY.ranks(), step));
             }
         }
         extra.forEach(in::onNext);

@@ -1,4 +1,4 @@
-package io.keelson.common.testing;
+package io.keelson.common.grpc;
 
 import io.grpc.stub.StreamObserver;
 

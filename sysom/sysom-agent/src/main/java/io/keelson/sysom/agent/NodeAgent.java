@@ -1,0 +1,135 @@
+package io.keelson.sysom.agent;
+
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
+import io.keelson.sysom.core.timeline.RankStep;
+import io.keelson.sysom.v1.StreamEventsResponse;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** {@code sysom-agent}: what runs on each training node. */
+@Command(name = "sysom-agent", mixinStandardHelpOptions = true, subcommands = {NodeAgent.Sample.class, NodeAgent.Stacks.class,
+        NodeAgent.Publish.class}, description = "sysom's node agent: samples a process, records JVM stacks, sends Kineto traces as step reports.")
+public final class NodeAgent {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new NodeAgent()).execute(args));
+    }
+
+    @Command(name = "sample", description = "Prints a JSON line per interval: the process's CPU, run-queue delay, memory, IO, the host's "
+            + "reclaim, and the agent's own CPU use.")
+    static final class Sample implements Callable<Integer> {
+        @Option(names = "--pid", required = true, description = "the process to sample")
+        long pid;
+        @Option(names = "--interval-ms", defaultValue = "1000", description = "milliseconds between samples (>= 10)")
+        long intervalMs;
+        @Option(names = "--count", defaultValue = "0", description = "samples to print; 0: until the process exits")
+        int count;
+
+        @Override
+        public Integer call() throws Exception {
+            if (intervalMs < 10) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--interval-ms must be at least 10, was " + intervalMs);
+            }
+            ProcSampler sampler = ProcSampler.host();
+            Optional<ProcessSample> first = sampler.sample(pid);
+            if (first.isEmpty()) {
+                System.err.println("--pid: no process " + pid);
+                return 3;
+            }
+            AgentOverhead overhead = new AgentOverhead(sampler);
+            ProcessSample previous = first.get();
+            for (int i = 0; count == 0 || i < count; i++) {
+                Thread.sleep(intervalMs);
+                Optional<ProcessSample> now = sampler.sample(pid);
+                if (now.isEmpty()) {
+                    System.err.println("process " + pid + " exited");
+                    return 0;
+                }
+                ProcessSample.Rates r = now.get().since(previous);
+                previous = now.get();
+                System.out.printf(Locale.ROOT, "{\"pid\":%d,\"seconds\":%.3f,\"cpus\":%.4f,\"sched_delay_us_per_s\":%.1f,\"rss_bytes\":%d,"
+                                + "\"read_bytes_per_s\":%.0f,\"write_bytes_per_s\":%.0f,\"reclaimed_pages_per_s\":%.1f,\"agent_cpu_percent\":%.4f}%n",
+                        pid, r.seconds(), r.cpus(), r.schedDelayMicrosPerSecond(), r.rssBytes(), r.readBytesPerSecond(), r.writeBytesPerSecond(),
+                        r.reclaimedPagesPerSecond(), overhead.percentSinceLast());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "stacks", description = "Records a JVM's CPU stacks with JFR for a while and prints them folded, most samples first.")
+    static final class Stacks implements Callable<Integer> {
+        @Option(names = "--pid", required = true, description = "a JVM (jcmd must be able to attach: same user)")
+        long pid;
+        @Option(names = "--seconds", defaultValue = "5")
+        int seconds;
+        @Option(names = "--top", defaultValue = "20")
+        int top;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, Long> folded = JfrStacks.profile(pid, Duration.ofSeconds(seconds), Files.createTempDirectory("sysom-agent"));
+            folded.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                    .forEach(e -> System.out.println(e.getKey() + " " + e.getValue()));
+            return 0;
+        }
+    }
+
+    @Command(name = "publish", description = "Reads PyTorch profiler (Kineto) traces, one per rank, and streams their steps to sysom.")
+    static final class Publish implements Callable<Integer> {
+        @Option(names = "--endpoint", required = true, description = "the gateway, host:port")
+        String endpoint;
+        @Option(names = "--job", required = true)
+        String job;
+        @Option(names = "--world-size", description = "ranks of the job; default: the traces' distributedInfo")
+        Integer worldSize;
+        @Option(names = "--token-file", description = "file holding an operator API token; default: $KEELSON_TOKEN")
+        Path tokenFile;
+        @Option(names = "--tls", description = "TLS to the gateway (the system's trust store)")
+        boolean tls;
+        @Parameters(arity = "1..*", description = "trace files (.json or .json.gz)")
+        List<Path> traces;
+
+        @Override
+        public Integer call() throws Exception {
+            String token = tokenFile != null ? Files.readString(tokenFile).strip() : Optional.ofNullable(System.getenv("KEELSON_TOKEN")).orElse("");
+            if (token.isEmpty()) {
+                System.err.println("--token-file: no token (give a file, or set KEELSON_TOKEN)");
+                return 2;
+            }
+            List<RankStep> steps = new ArrayList<>();
+            int world = 0;
+            for (Path trace : traces) {
+                KinetoSteps.Steps s = KinetoSteps.read(trace);
+                steps.addAll(s.steps());
+                world = Math.max(world, s.worldSize().orElse(s.rank().orElse(0) + 1));
+            }
+            ChannelCredentials credentials = tls ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
+            ManagedChannel channel = Grpc.newChannelBuilder(endpoint, credentials).build();
+            try {
+                StreamEventsResponse r = new Publisher(channel, token).publish(job, worldSize != null ? worldSize : world, steps);
+                System.out.println("sent " + steps.size() + " step reports: " + r.getAccepted() + " kept, " + r.getRejected() + " rejected"
+                        + (r.getRejectionsCount() == 0 ? "" : " (first: " + r.getRejections(0).getField() + ": " + r.getRejections(0).getReason() + ")"));
+                return r.getRejected() == 0 ? 0 : 1;
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
