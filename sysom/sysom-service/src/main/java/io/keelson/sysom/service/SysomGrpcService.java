@@ -15,12 +15,17 @@ import io.keelson.sysom.core.diagnosis.Report;
 import io.keelson.sysom.core.diagnosis.StepTimes;
 import io.keelson.sysom.core.timeline.JobStore;
 import io.keelson.sysom.core.timeline.RankStep;
+import io.keelson.sysom.core.trace.ChromeTrace;
+import io.keelson.sysom.core.trace.Pprof;
 import io.keelson.sysom.core.xfault.FaultBenchmark;
 import io.keelson.sysom.core.xfault.KernelProfile;
 import io.keelson.sysom.core.xfault.Topology;
 import io.keelson.sysom.v1.DetectorScores;
 import io.keelson.sysom.v1.DiagnoseRequest;
 import io.keelson.sysom.v1.DiagnoseResponse;
+import io.keelson.sysom.v1.ExportProfileRequest;
+import io.keelson.sysom.v1.ExportRequest;
+import io.keelson.sysom.v1.ExportResponse;
 import io.keelson.sysom.v1.GetBreakdownRequest;
 import io.keelson.sysom.v1.GetBreakdownResponse;
 import io.keelson.sysom.v1.JobState;
@@ -38,7 +43,9 @@ import io.keelson.sysom.v1.WatchDiagnosesRequest;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.ToDoubleFunction;
 
@@ -52,6 +59,7 @@ public final class SysomGrpcService extends SysomServiceGrpc.SysomServiceImplBas
 
     private static final int MAX_REJECTIONS_LISTED = 100;
     private static final int MAX_BENCHMARK_RANKS = 1024;
+    private static final int MAX_EXPORT_BYTES = 4 << 20;
 
     private final JobStore store;
     private final LayeredDiagnosis diagnosis = new LayeredDiagnosis(LayeredDiagnosis.Settings.defaults());
@@ -166,6 +174,49 @@ public final class SysomGrpcService extends SysomServiceGrpc.SysomServiceImplBas
             server.onNext(response(request.getJob(), diagnosis.diagnose(first)));
         }
         store.onChange(listener);
+    }
+
+    @Override
+    public void exportChromeTrace(ExportRequest request, StreamObserver<ExportResponse> out) {
+        unary(out, () -> {
+            List<List<RankStep>> window = window(request.getJob(), request.getWindowSteps(), 8, 1);
+            return export(ChromeTrace.write(window), "application/json", request.getJob(), window, ".json");
+        });
+    }
+
+    @Override
+    public void exportProfile(ExportProfileRequest request, StreamObserver<ExportResponse> out) {
+        unary(out, () -> {
+            List<List<RankStep>> window = window(request.getJob(), request.getWindowSteps(), 8, 1);
+            int ranks = window.isEmpty() ? 0 : window.get(window.size() - 1).size();
+            Violations v = new Violations();
+            v.check(request.getRank() >= -1 && (request.getRank() == -1 || window.stream().anyMatch(step -> step.stream()
+                    .anyMatch(s -> s.rank() == request.getRank()))), "rank", "-1 (all) or a rank that reported, was " + request.getRank()
+                    + " (the window has " + ranks + " ranks)");
+            v.throwIfAny();
+            Map<String, Long> stacks = new TreeMap<>();
+            double micros = 0;
+            for (List<RankStep> step : window) {
+                for (RankStep s : step) {
+                    if (request.getRank() == -1 || s.rank() == request.getRank()) {
+                        s.stacks().forEach((stack, n) -> stacks.merge(stack, n, Long::sum));
+                        micros += s.completed() ? s.endMicros() - s.startMicros() : 0;
+                    }
+                }
+            }
+            return export(Pprof.write(stacks, "samples", "count", (long) (micros * 1000)), "application/vnd.google.protobuf+gzip",
+                    request.getJob() + (request.getRank() == -1 ? "" : "-rank" + request.getRank()), window, ".pb.gz");
+        });
+    }
+
+    private static ExportResponse export(byte[] data, String mediaType, String name, List<List<RankStep>> window, String suffix) {
+        if (data.length > MAX_EXPORT_BYTES) {
+            throw GrpcErrors.of(Status.Code.RESOURCE_EXHAUSTED, ErrorReason.ERROR_REASON_RESOURCE_EXHAUSTED, "window_steps: the export is "
+                    + data.length + " bytes, more than the " + MAX_EXPORT_BYTES + " a reply carries; ask for fewer steps");
+        }
+        String steps = window.isEmpty() ? "none" : window.get(0).get(0).step() + "-" + window.get(window.size() - 1).get(0).step();
+        return ExportResponse.newBuilder().setData(com.google.protobuf.ByteString.copyFrom(data)).setMediaType(mediaType)
+                .setFileName(name + "-steps-" + steps + suffix).setBackend(Backend.BACKEND_OFFLINE_ANALYSIS).build();
     }
 
     @Override

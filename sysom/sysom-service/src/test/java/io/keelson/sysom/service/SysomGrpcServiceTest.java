@@ -19,6 +19,9 @@ import io.keelson.sysom.core.xfault.KernelProfile;
 import io.keelson.sysom.core.xfault.Topology;
 import io.keelson.sysom.v1.DiagnoseRequest;
 import io.keelson.sysom.v1.DiagnoseResponse;
+import io.keelson.sysom.v1.ExportProfileRequest;
+import io.keelson.sysom.v1.ExportRequest;
+import io.keelson.sysom.v1.ExportResponse;
 import io.keelson.sysom.v1.FaultClass;
 import io.keelson.sysom.v1.GetBreakdownRequest;
 import io.keelson.sysom.v1.GetBreakdownResponse;
@@ -162,6 +165,29 @@ class SysomGrpcServiceTest {
             assertThat(f.getFaultClass()).isEqualTo(FaultClass.FAULT_CLASS_COLLECTIVE_HANG);
         });
         assertThat(stub.listJobs(ListJobsRequest.getDefaultInstance()).getJobs(0).getState()).isEqualTo(JobState.JOB_STATE_HUNG);
+    }
+
+    @Test
+    void aWindowExportsAsAChromeTraceAndItsStacksAsAPprofProfile() throws Exception {
+        stream("export", List.of(new Fault.DataLoaderStall(5, 0.5, 0)), 4, List.of());
+        ExportResponse trace = stub.exportChromeTrace(ExportRequest.newBuilder().setJob("export").setWindowSteps(2).build());
+        assertThat(trace.getMediaType()).isEqualTo("application/json");
+        assertThat(trace.getFileName()).isEqualTo("export-steps-2-3.json");
+        List<io.keelson.sysom.core.trace.TraceEvent> events = new ArrayList<>();
+        new io.keelson.sysom.core.trace.KinetoReader().read(trace.getData().newInput(), events::add);
+        assertThat(events.stream().filter(e -> e.category().equals("step"))).hasSize(2 * 64);
+
+        ExportResponse one = stub.exportProfile(ExportProfileRequest.newBuilder().setJob("export").setRank(5).setWindowSteps(2).build());
+        assertThat(one.getFileName()).isEqualTo("export-rank5-steps-2-3.pb.gz");
+        var folded = io.keelson.sysom.core.trace.Pprof.read(one.getData().newInput(), "samples").stacks();
+        ExportResponse peer = stub.exportProfile(ExportProfileRequest.newBuilder().setJob("export").setRank(6).setWindowSteps(2).build());
+        var peerFolded = io.keelson.sysom.core.trace.Pprof.read(peer.getData().newInput(), "").stacks();
+        String loader = "python;train_step;dataloader;__next__;read_batch";
+        assertThat(folded.get(loader)).isGreaterThan(2 * peerFolded.get(loader)); // the stalled loader shows in its profile
+        ExportResponse all = stub.exportProfile(ExportProfileRequest.newBuilder().setJob("export").setRank(-1).setWindowSteps(2).build());
+        assertThat(io.keelson.sysom.core.trace.Pprof.read(all.getData().newInput(), "").stacks().get(loader)).isGreaterThan(folded.get(loader));
+        assertThatThrownBy(() -> stub.exportProfile(ExportProfileRequest.newBuilder().setJob("export").setRank(64).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(fields(e)).containsExactly("rank"));
     }
 
     @Test
