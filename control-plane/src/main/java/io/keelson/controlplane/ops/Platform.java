@@ -218,10 +218,11 @@ public class Platform {
             running.push(gpuos);
             services.add(gpuos.service());
         }
+        // one bus for the embedded systems: in-process, or the Kafka cluster configured
+        KeelsonConfig.Events e = config.events();
+        EventBus bus = EventBuses.create(e.kafkaBootstrap(), e.kafkaPartitions(), e.kafkaReplication());
+        running.push(bus);
         if (addresses().getOrDefault("agentcgroup", "").startsWith(SystemRouter.IN_PROCESS_PREFIX)) {
-            KeelsonConfig.Events e = config.events();
-            EventBus bus = EventBuses.create(e.kafkaBootstrap(), e.kafkaPartitions(), e.kafkaReplication());
-            running.push(bus);
             AgentCgroupSystem agentcgroup = AgentCgroupSystem.start(config.home().resolve("agentcgroup"),
                     Set.copyOf(config.agentcgroup().allowedCommands()),
                     io.keelson.agentcgroup.service.CgroupBackend.parse(config.agentcgroup().backend(), "keelson.agentcgroup.backend"), bus);
@@ -234,7 +235,7 @@ public class Platform {
             services.add(acrfence.service());
         }
         if (addresses().getOrDefault("sysom", "").startsWith(SystemRouter.IN_PROCESS_PREFIX)) {
-            SysomSystem sysom = SysomSystem.start();
+            SysomSystem sysom = SysomSystem.start(bus);
             running.push(sysom);
             services.add(sysom.service());
         }

@@ -4,6 +4,7 @@ import com.google.rpc.BadRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.keelson.common.events.EventBus;
 import io.keelson.common.grpc.GrpcErrors;
 import io.keelson.common.grpc.UnaryCall;
 import io.keelson.common.grpc.Violations;
@@ -46,7 +47,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -54,6 +54,10 @@ import java.util.function.ToDoubleFunction;
  * breakdowns and diagnoses (once, or again at every completed step), and run XFault. Diagnoses are computed from
  * what agents reported ({@code BACKEND_OFFLINE_ANALYSIS}); XFault's come from a simulated cluster
  * ({@code BACKEND_SIMULATED_CLUSTER}).
+ *
+ * <p>On the event bus (in-process, or Kafka in cluster mode): every kept report on {@value #STEP_REPORTS} keyed
+ * {@code job/rank}, and the job's diagnosis on {@value #DIAGNOSES} keyed by job each time one of its steps completes
+ * or hangs; {@code WatchDiagnoses} reads that topic back, so it shows what every other consumer sees.
  */
 public final class SysomGrpcService extends SysomServiceGrpc.SysomServiceImplBase {
 
@@ -61,11 +65,19 @@ public final class SysomGrpcService extends SysomServiceGrpc.SysomServiceImplBas
     private static final int MAX_BENCHMARK_RANKS = 1024;
     private static final int MAX_EXPORT_BYTES = 4 << 20;
 
+    static final String STEP_REPORTS = "keelson.sysom.step-reports";
+    static final String DIAGNOSES = "keelson.sysom.diagnoses";
+    private static final int WATCH_WINDOW = 4;
+
     private final JobStore store;
+    private final EventBus bus;
     private final LayeredDiagnosis diagnosis = new LayeredDiagnosis(LayeredDiagnosis.Settings.defaults());
 
-    public SysomGrpcService(JobStore store) {
+    public SysomGrpcService(JobStore store, EventBus bus) {
         this.store = store;
+        this.bus = bus;
+        store.onChange((job, step) -> bus.publish(DIAGNOSES, job,
+                response(job, diagnosis.diagnose(store.window(job, WATCH_WINDOW).orElse(List.of())))));
     }
 
     @Override
@@ -85,6 +97,7 @@ public final class SysomGrpcService extends SysomServiceGrpc.SysomServiceImplBas
                 try {
                     if (bad.isEmpty()) {
                         store.add(report.getJob(), report.getWorldSize(), step);
+                        bus.publish(STEP_REPORTS, report.getJob() + "/" + report.getRank(), report);
                         accepted++;
                         return;
                     }
@@ -154,26 +167,29 @@ public final class SysomGrpcService extends SysomServiceGrpc.SysomServiceImplBas
     public void watchDiagnoses(WatchDiagnosesRequest request, StreamObserver<DiagnoseResponse> out) {
         List<List<RankStep>> first;
         try {
-            first = window(request.getJob(), request.getWindowSteps(), 4, 3);
+            first = window(request.getJob(), 0, WATCH_WINDOW, WATCH_WINDOW);
         } catch (RuntimeException e) {
             out.onError(e);
             return;
         }
         ServerCallStreamObserver<DiagnoseResponse> server = (ServerCallStreamObserver<DiagnoseResponse>) out;
-        int steps = request.getWindowSteps() == 0 ? 4 : request.getWindowSteps();
-        BiConsumer<String, Integer> listener = (job, step) -> {
-            if (job.equals(request.getJob()) && !server.isCancelled()) {
-                DiagnoseResponse r = response(job, diagnosis.diagnose(store.window(job, steps).orElse(List.of())));
-                synchronized (server) {
-                    server.onNext(r);
-                }
-            }
-        };
-        server.setOnCancelHandler(() -> store.removeListener(listener));
         synchronized (server) {
             server.onNext(response(request.getJob(), diagnosis.diagnose(first)));
         }
-        store.onChange(listener);
+        Runnable unsubscribe = bus.subscribe(DIAGNOSES, request.getJob(), event -> {
+            if (server.isCancelled()) {
+                return;
+            }
+            try {
+                DiagnoseResponse update = DiagnoseResponse.parseFrom(event.payload());
+                synchronized (server) {
+                    server.onNext(update);
+                }
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new IllegalStateException("a " + DIAGNOSES + " event that is not a DiagnoseResponse", e);
+            }
+        });
+        server.setOnCancelHandler(unsubscribe);
     }
 
     @Override

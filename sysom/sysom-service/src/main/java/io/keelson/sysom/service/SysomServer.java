@@ -1,5 +1,7 @@
 package io.keelson.sysom.service;
 
+import io.keelson.common.events.EventBus;
+import io.keelson.common.events.EventBuses;
 import io.keelson.common.grpc.ServiceMain;
 
 /**
@@ -12,7 +14,11 @@ public final class SysomServer {
     }
 
     public static void main(String[] args) throws Exception {
-        SysomSystem system = SysomSystem.start();
-        ServiceMain.serve(ServiceMain.start(args, system.service()), system::close);
+        EventBus bus = EventBuses.fromEnvironment(System.getenv());
+        SysomSystem system = SysomSystem.start(bus);
+        ServiceMain.serve(ServiceMain.start(args, system.service()), () -> {
+            system.close();
+            bus.close();
+        });
     }
 }

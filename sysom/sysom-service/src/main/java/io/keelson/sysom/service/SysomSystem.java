@@ -1,15 +1,23 @@
 package io.keelson.sysom.service;
 
+import io.keelson.common.events.EventBus;
 import io.keelson.sysom.core.timeline.JobStore;
 
-/** The sysom system as a deployable unit: the job store (in memory: diagnosis reads recent windows) and its gRPC service. */
+/**
+ * The sysom system as a deployable unit: the job store (in memory: diagnosis reads recent windows), its gRPC
+ * service, and the event bus its step reports and diagnoses are published on.
+ */
 public final class SysomSystem implements AutoCloseable {
 
     private final JobStore store = new JobStore();
-    private final SysomGrpcService service = new SysomGrpcService(store);
+    private final SysomGrpcService service;
 
-    public static SysomSystem start() {
-        return new SysomSystem();
+    private SysomSystem(EventBus bus) {
+        this.service = new SysomGrpcService(store, bus);
+    }
+
+    public static SysomSystem start(EventBus bus) {
+        return new SysomSystem(bus);
     }
 
     public SysomGrpcService service() {

@@ -9,6 +9,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
+import io.keelson.common.events.InProcessEventBus;
 import io.keelson.common.grpc.SingleResponse;
 import io.keelson.sysom.agent.StepReports;
 import io.keelson.common.v1.Backend;
@@ -50,6 +51,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SysomGrpcServiceTest {
 
     private static final Topology TOPOLOGY = new Topology(8, 4, 2);
+    private InProcessEventBus bus;
     private SysomSystem system;
     private Server server;
     private ManagedChannel channel;
@@ -58,7 +60,8 @@ class SysomGrpcServiceTest {
 
     @BeforeEach
     void start() throws Exception {
-        system = SysomSystem.start();
+        bus = new InProcessEventBus();
+        system = SysomSystem.start(bus);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).addService(system.service()).build().start();
         channel = InProcessChannelBuilder.forName(name).build();
@@ -90,8 +93,11 @@ class SysomGrpcServiceTest {
 
     @Test
     void aStreamedJobIsListedBrokenDownAndItsStragglerDiagnosedWithTheEvidence() throws Exception {
+        List<String> rank13 = new java.util.concurrent.CopyOnWriteArrayList<>();
+        bus.subscribe("keelson.sysom.step-reports", "llm-7b/13", e -> rank13.add(e.key()));
         StreamEventsResponse streamed = stream("llm-7b", List.of(new Fault.GpuStraggler(13, 0.25, 2)), 8, List.of());
         assertThat(streamed.getAccepted()).isEqualTo(8L * TOPOLOGY.ranks());
+        assertThat(rank13).as("rank 13's reports on the bus, keyed job/rank").hasSize(8);
         assertThat(streamed.getRejected()).isZero();
 
         assertThat(stub.listJobs(ListJobsRequest.getDefaultInstance()).getJobsList()).singleElement().satisfies(j -> {
