@@ -33,6 +33,7 @@ import io.keelson.sysom.v1.JobState;
 import io.keelson.sysom.v1.JobSummary;
 import io.keelson.sysom.v1.ListJobsRequest;
 import io.keelson.sysom.v1.ListJobsResponse;
+import io.keelson.sysom.v1.ProfileUpload;
 import io.keelson.sysom.v1.RankBreakdown;
 import io.keelson.sysom.v1.Rejection;
 import io.keelson.sysom.v1.RunFaultBenchmarkRequest;
@@ -82,46 +83,88 @@ public final class SysomGrpcService extends SysomServiceGrpc.SysomServiceImplBas
 
     @Override
     public StreamObserver<StepReport> streamEvents(StreamObserver<StreamEventsResponse> out) {
-        return new StreamObserver<>() {
-            private long index;
-            private long accepted;
-            private final List<Rejection> rejections = new ArrayList<>();
-            private long rejected;
+        return new Intake<>(out, (report, v) -> {
+            RankStep step = Wire.step(report, v);
+            return v.found().isEmpty() ? Optional.of(() -> {
+                store.add(report.getJob(), report.getWorldSize(), step);
+                bus.publish(STEP_REPORTS, report.getJob() + "/" + report.getRank(), report);
+            }) : Optional.empty();
+        });
+    }
 
-            @Override
-            public void onNext(StepReport report) {
-                long at = index++;
-                Violations v = new Violations();
-                RankStep step = Wire.step(report, v);
-                List<BadRequest.FieldViolation> bad = v.found();
+    @Override
+    public StreamObserver<ProfileUpload> streamProfiles(StreamObserver<StreamEventsResponse> out) {
+        return new Intake<>(out, (upload, v) -> {
+            v.check(Wire.JOB.matcher(upload.getJob()).matches(), "job", "must match [A-Za-z0-9._-]{1,64}");
+            v.check(upload.getStep() >= 0 && upload.getStep() <= Integer.MAX_VALUE, "step", "must be 0.." + Integer.MAX_VALUE);
+            v.check(upload.getPprof().size() <= MAX_EXPORT_BYTES, "pprof", "at most " + MAX_EXPORT_BYTES + " bytes");
+            Pprof.Folded folded = null;
+            try {
+                folded = Pprof.read(upload.getPprof().newInput(), upload.getSampleType());
+            } catch (java.io.IOException e) {
+                v.add("pprof", "not a pprof profile: " + e.getMessage());
+            }
+            Pprof.Folded profile = folded;
+            return v.found().isEmpty() ? Optional.of(() -> store.addStacks(upload.getJob(), upload.getRank(), (int) upload.getStep(),
+                    profile.stacks())) : Optional.empty();
+        });
+    }
+
+    /**
+     * A client stream of uploads: each is checked (its violations named), then applied; a bad one is counted, the first
+     * {@value #MAX_REJECTIONS_LISTED} listed with their index and field, and the stream goes on.
+     */
+    private static final class Intake<T> implements StreamObserver<T> {
+
+        /** Checks an upload, adding violations; returns what applies it when it has none. */
+        interface Check<T> {
+            Optional<Runnable> check(T upload, Violations v);
+        }
+
+        private final StreamObserver<StreamEventsResponse> out;
+        private final Check<T> check;
+        private final List<Rejection> rejections = new ArrayList<>();
+        private long index;
+        private long accepted;
+        private long rejected;
+
+        Intake(StreamObserver<StreamEventsResponse> out, Check<T> check) {
+            this.out = out;
+            this.check = check;
+        }
+
+        @Override
+        public void onNext(T upload) {
+            long at = index++;
+            Violations v = new Violations();
+            Optional<Runnable> apply = check.check(upload, v);
+            List<BadRequest.FieldViolation> bad = v.found();
+            if (apply.isPresent()) {
                 try {
-                    if (bad.isEmpty()) {
-                        store.add(report.getJob(), report.getWorldSize(), step);
-                        bus.publish(STEP_REPORTS, report.getJob() + "/" + report.getRank(), report);
-                        accepted++;
-                        return;
-                    }
+                    apply.get().run();
+                    accepted++;
+                    return;
                 } catch (JobStore.Rejected e) {
                     bad = List.of(GrpcErrors.violation(e.field(), e.getMessage()));
                 }
-                rejected++;
-                if (rejections.size() < MAX_REJECTIONS_LISTED) {
-                    rejections.add(Rejection.newBuilder().setIndex(at).setField(bad.get(0).getField()).setReason(bad.get(0).getDescription()).build());
-                }
             }
+            rejected++;
+            if (rejections.size() < MAX_REJECTIONS_LISTED) {
+                rejections.add(Rejection.newBuilder().setIndex(at).setField(bad.get(0).getField()).setReason(bad.get(0).getDescription()).build());
+            }
+        }
 
-            @Override
-            public void onError(Throwable t) {
-                // the agent went away: what it sent is kept
-            }
+        @Override
+        public void onError(Throwable t) {
+            // the sender went away: what it sent is kept
+        }
 
-            @Override
-            public void onCompleted() {
-                out.onNext(StreamEventsResponse.newBuilder().setAccepted(accepted).setRejected(rejected).addAllRejections(rejections)
-                        .setBackend(Backend.BACKEND_OFFLINE_ANALYSIS).build());
-                out.onCompleted();
-            }
-        };
+        @Override
+        public void onCompleted() {
+            out.onNext(StreamEventsResponse.newBuilder().setAccepted(accepted).setRejected(rejected).addAllRejections(rejections)
+                    .setBackend(Backend.BACKEND_OFFLINE_ANALYSIS).build());
+            out.onCompleted();
+        }
     }
 
     @Override

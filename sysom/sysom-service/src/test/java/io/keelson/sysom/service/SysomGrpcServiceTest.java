@@ -197,6 +197,29 @@ class SysomGrpcServiceTest {
     }
 
     @Test
+    void profilesFromAProfilerJoinTheirStepsStacksEvenWhenTheyArriveFirst() throws Exception {
+        stream("prof", List.of(), 3, List.of());
+        byte[] pprof = io.keelson.sysom.core.trace.Pprof.write(java.util.Map.of("python;train_step;optimizer;adam_step", 250L), "samples",
+                "count", 1_000_000_000L);
+        SingleResponse<StreamEventsResponse> reply = new SingleResponse<>();
+        StreamObserver<io.keelson.sysom.v1.ProfileUpload> in = async.streamProfiles(reply);
+        var upload = io.keelson.sysom.v1.ProfileUpload.newBuilder().setJob("prof").setRank(3).setWorldSize(64)
+                .setPprof(com.google.protobuf.ByteString.copyFrom(pprof));
+        in.onNext(upload.setStep(2).build());                 // a step already reported
+        in.onNext(upload.setStep(3).build());                 // a step not reported yet
+        in.onNext(upload.setJob("nobody").build());
+        in.onNext(upload.setJob("prof").setPprof(com.google.protobuf.ByteString.copyFromUtf8("not a profile")).build());
+        in.onCompleted();
+        StreamEventsResponse r = reply.get(10);
+        assertThat(r.getAccepted()).isEqualTo(2);
+        assertThat(r.getRejectionsList()).extracting(x -> x.getIndex() + ":" + x.getField()).containsExactly("2:job", "3:pprof");
+        stream("prof", List.of(), 4, List.of()); // steps 0..3 again: step 3 arrives after its profile
+        ExportResponse profile = stub.exportProfile(ExportProfileRequest.newBuilder().setJob("prof").setRank(3).setWindowSteps(2).build());
+        assertThat(io.keelson.sysom.core.trace.Pprof.read(profile.getData().newInput(), "").stacks())
+                .containsEntry("python;train_step;optimizer;adam_step", 500L);
+    }
+
+    @Test
     void anUnknownJobIsNotFoundAndABadWindowNamesItsField() {
         assertThatThrownBy(() -> stub.diagnose(DiagnoseRequest.newBuilder().setJob("nobody").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));

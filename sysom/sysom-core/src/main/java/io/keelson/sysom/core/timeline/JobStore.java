@@ -51,6 +51,7 @@ public final class JobStore {
     private static final class Job {
         final int worldSize;
         final TreeMap<Integer, Map<Integer, RankStep>> steps = new TreeMap<>();
+        final TreeMap<Integer, Map<Integer, Map<String, Long>>> profiles = new TreeMap<>(); // step -> rank -> profiler stacks
         long completeSteps;
 
         Job(int worldSize) {
@@ -107,10 +108,42 @@ public final class JobStore {
             while (j.steps.size() > KEPT_STEPS) {
                 j.steps.pollFirstEntry();
             }
+            j.profiles.headMap(j.steps.firstKey()).clear();
         }
         if (completedNow || hungNow) {
             listeners.forEach(l -> l.accept(job, step.step()));
         }
+    }
+
+    /**
+     * Adds CPU stack samples (from a profiler) to a rank's step. They are kept apart from the step's report, so a
+     * profile may arrive before the report and a re-sent report does not drop it; windows show both merged.
+     *
+     * @throws Rejected for an unknown job, a rank outside it, or a step already dropped
+     */
+    public synchronized void addStacks(String job, int rank, int step, Map<String, Long> stacks) {
+        Job j = jobs.get(job);
+        if (j == null) {
+            throw new Rejected("job", "no reports of a job named '" + job + "' yet; profiles join reported jobs");
+        }
+        if (rank < 0 || rank >= j.worldSize) {
+            throw new Rejected("rank", rank + " is outside the job's " + j.worldSize + " ranks");
+        }
+        if (step < j.steps.lastKey() - KEPT_STEPS + 1) {
+            throw new Rejected("step", step + " is older than the " + KEPT_STEPS + " steps kept (latest " + j.steps.lastKey() + ")");
+        }
+        Map<String, Long> kept = j.profiles.computeIfAbsent(step, s -> new HashMap<>()).computeIfAbsent(rank, r -> new HashMap<>());
+        stacks.forEach((k, v) -> kept.merge(k, v, Long::sum));
+    }
+
+    private static RankStep withStacks(RankStep s, Map<String, Long> more) {
+        if (more == null || more.isEmpty()) {
+            return s;
+        }
+        Map<String, Long> merged = new HashMap<>(s.stacks());
+        more.forEach((k, v) -> merged.merge(k, v, Long::sum));
+        return new RankStep(s.rank(), s.step(), s.startMicros(), s.endMicros(), s.collectives(), s.computeMicros(), s.memcpyMicros(), merged,
+                s.host());
     }
 
     /** Called (outside the store's lock) with the job and step each time a step completes or a rank reports it hung. */
@@ -148,18 +181,22 @@ public final class JobStore {
                 break;
             }
             if (j.complete(step)) {
-                out.add(0, byRank(step.values()));
+                out.add(0, byRank(j, step.values()));
             }
         }
         Map.Entry<Integer, Map<Integer, RankStep>> latest = j.steps.lastEntry();
         if (latest != null && j.hung(latest.getValue())) {
-            out.add(byRank(latest.getValue().values()));
+            out.add(byRank(j, latest.getValue().values()));
         }
         return Optional.of(out);
     }
 
-    private static List<RankStep> byRank(Collection<RankStep> steps) {
-        List<RankStep> sorted = new ArrayList<>(steps);
+    /** The step's reports in rank order, each with the profiler stacks sent for it. */
+    private static List<RankStep> byRank(Job j, Collection<RankStep> steps) {
+        List<RankStep> sorted = new ArrayList<>(steps.size());
+        for (RankStep s : steps) {
+            sorted.add(withStacks(s, j.profiles.getOrDefault(s.step(), Map.of()).get(s.rank())));
+        }
         sorted.sort((a, b) -> Integer.compare(a.rank(), b.rank()));
         return sorted;
     }
