@@ -1,5 +1,6 @@
 package io.keelson.sysom.agent;
 
+import io.keelson.sysom.core.timeline.ClockAlignment;
 import io.keelson.sysom.core.timeline.RankStep;
 import io.keelson.sysom.core.trace.HostSample;
 import io.keelson.sysom.core.trace.KinetoReader;
@@ -28,6 +29,67 @@ public final class KinetoSteps {
     }
 
     private KinetoSteps() {
+    }
+
+    /**
+     * Puts several ranks' steps on one clock, the first rank's. A collective completes on all its ranks at (nearly) the
+     * same instant, but real traces do not pair collectives by index (pipeline send/receive kernels differ per rank),
+     * so: a coarse offset from the ranks' step starts (steps begin together after a synchronous step), then the median
+     * gap between each collective end and the nearest end on the first rank in the same communicator, within
+     * {@value #MATCH_MICROS} µs after the coarse shift. Without matches the coarse offset stands.
+     */
+    public static List<Steps> align(List<Steps> ranks) {
+        if (ranks.size() < 2) {
+            return ranks;
+        }
+        Steps reference = ranks.get(0);
+        Map<Integer, Double> referenceStarts = new TreeMap<>();
+        Map<String, TreeMap<Double, Boolean>> referenceEnds = new TreeMap<>();
+        for (RankStep step : reference.steps()) {
+            referenceStarts.put(step.step(), step.startMicros());
+            step.collectives().forEach(c -> referenceEnds.computeIfAbsent(c.communicator(), k -> new TreeMap<>()).put(c.endMicros(), true));
+        }
+        List<Steps> out = new ArrayList<>(List.of(reference));
+        for (Steps rank : ranks.subList(1, ranks.size())) {
+            List<Double> starts = new ArrayList<>();
+            rank.steps().stream().filter(s -> referenceStarts.containsKey(s.step()))
+                    .forEach(s -> starts.add(s.startMicros() - referenceStarts.get(s.step())));
+            double offset = starts.isEmpty() ? 0 : ClockAlignment.median(starts);
+            List<Double> gaps = new ArrayList<>();
+            for (RankStep step : rank.steps()) {
+                for (NcclEvent c : step.collectives()) {
+                    TreeMap<Double, Boolean> ends = referenceEnds.get(c.communicator());
+                    Double near = ends == null ? null : nearest(ends, c.endMicros() - offset);
+                    if (near != null && Math.abs(c.endMicros() - offset - near) <= MATCH_MICROS) {
+                        gaps.add(c.endMicros() - near);
+                    }
+                }
+            }
+            double refined = gaps.isEmpty() ? offset : ClockAlignment.median(gaps);
+            out.add(new Steps(rank.rank(), rank.worldSize(), rank.steps().stream().map(step -> shift(step, refined)).toList()));
+        }
+        return out;
+    }
+
+    private static final double MATCH_MICROS = 2_000;
+
+    private static Double nearest(TreeMap<Double, Boolean> ends, double t) {
+        Double below = ends.floorKey(t);
+        Double above = ends.ceilingKey(t);
+        if (below == null) {
+            return above;
+        }
+        return above == null || t - below <= above - t ? below : above;
+    }
+
+    private static RankStep shift(RankStep s, double offset) {
+        if (offset == 0) {
+            return s;
+        }
+        List<NcclEvent> collectives = s.collectives().stream().map(e -> new NcclEvent(e.communicator(), e.collective(), e.sequence(), e.bytes(),
+                e.rank(), e.peer(), e.startMicros() - offset, e.endMicros() - offset, e.sendMicros())).toList();
+        return new RankStep(s.rank(), s.step(), s.startMicros() - offset, s.endMicros() - offset, collectives, s.computeMicros(),
+                s.memcpyMicros(), s.stacks(), s.host());
     }
 
     public static Steps read(Path trace) throws IOException {

@@ -113,10 +113,13 @@ public final class NodeAgent {
                 System.err.println("--token-file: no token (give a file, or set KEELSON_TOKEN)");
                 return 2;
             }
+            List<KinetoSteps.Steps> ranks = new ArrayList<>();
+            for (Path trace : traces) {
+                ranks.add(KinetoSteps.read(trace));
+            }
             List<RankStep> steps = new ArrayList<>();
             int world = 0;
-            for (Path trace : traces) {
-                KinetoSteps.Steps s = KinetoSteps.read(trace);
+            for (KinetoSteps.Steps s : KinetoSteps.align(ranks)) { // each rank's clock onto the first's
                 steps.addAll(s.steps());
                 world = Math.max(world, s.worldSize().orElse(s.rank().orElse(0) + 1));
             }

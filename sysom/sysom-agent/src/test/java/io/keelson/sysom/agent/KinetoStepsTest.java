@@ -16,6 +16,32 @@ class KinetoStepsTest {
     private static final Path TRACES = Path.of("../testdata/traces/hta/trace_filter");
 
     @Test
+    void aRanksSkewedClockIsPutBackOnTheFirstRanksClockFromCollectiveEnds() throws Exception {
+        KinetoSteps.Steps rank0 = KinetoSteps.read(TRACES.resolve("sampled_rank-0.json.gz"));
+        KinetoSteps.Steps rank1 = KinetoSteps.read(TRACES.resolve("sampled_rank-1.json.gz"));
+        List<KinetoSteps.Steps> asRecorded = KinetoSteps.align(List.of(rank0, rank1));
+        double recordedOffset = asRecorded.get(1).steps().get(0).startMicros() - rank1.steps().get(0).startMicros();
+        // skew rank 1's clock by 5 ms: alignment must take the skew back out, leaving what it found in the recording
+        KinetoSteps.Steps skewed = new KinetoSteps.Steps(rank1.rank(), rank1.worldSize(), rank1.steps().stream().map(s -> new RankStep(s.rank(),
+                s.step(), s.startMicros() + 5_000, s.endMicros() + 5_000, s.collectives().stream().map(e -> new io.keelson.sysom.core.trace.NcclEvent(
+                e.communicator(), e.collective(), e.sequence(), e.bytes(), e.rank(), e.peer(), e.startMicros() + 5_000, e.endMicros() + 5_000,
+                e.sendMicros())).toList(), s.computeMicros(), s.memcpyMicros(), s.stacks(), s.host())).toList());
+        List<KinetoSteps.Steps> aligned = KinetoSteps.align(List.of(rank0, skewed));
+        assertThat(aligned.get(0)).isEqualTo(rank0);
+        assertThat(aligned.get(1).steps().get(0).startMicros() - rank1.steps().get(0).startMicros())
+                .isCloseTo(recordedOffset, org.assertj.core.data.Offset.offset(1.0));
+        // on one clock, the step's data-parallel collective (its own stream, once per step) ends at the same time on both
+        double end0 = last(aligned.get(0).steps().get(0));
+        double end1 = last(aligned.get(1).steps().get(0));
+        assertThat(Math.abs(end0 - end1)).isLessThan(500);
+        assertThat(Math.abs(last(rank0.steps().get(0)) - last(skewed.steps().get(0)))).isGreaterThan(4_000);
+    }
+
+    private static double last(RankStep s) {
+        return s.collectives().get(s.collectives().size() - 1).endMicros();
+    }
+
+    @Test
     void eachProfilerStepBecomesAStepWithItsGpuWorkAndCollectives() throws Exception {
         KinetoSteps.Steps rank0 = KinetoSteps.read(TRACES.resolve("sampled_rank-0.json.gz"));
         KinetoSteps.Steps rank1 = KinetoSteps.read(TRACES.resolve("sampled_rank-1.json.gz"));
