@@ -25,11 +25,23 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code sysom-agent}: what runs on each training node. */
 @Command(name = "sysom-agent", mixinStandardHelpOptions = true, subcommands = {NodeAgent.Sample.class, NodeAgent.Stacks.class,
-        NodeAgent.Publish.class}, description = "sysom's node agent: samples a process, records JVM stacks, sends Kineto traces as step reports.")
+        NodeAgent.Publish.class, NodeAgent.Watch.class}, description = "sysom's node agent: samples a process, records JVM stacks, sends Kineto traces as step reports.")
 public final class NodeAgent {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new NodeAgent()).execute(args));
+        System.exit(new CommandLine(new NodeAgent()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            // sysom's refusal (a bad token, a role that may not send, an unreachable gateway) in one line, not a stack trace
+            if (e instanceof io.grpc.StatusRuntimeException s) {
+                cmd.getErr().println("sysom-agent: sysom answered " + s.getStatus().getCode() + ": " + s.getStatus().getDescription());
+                return 4;
+            }
+            if (e.getCause() instanceof io.grpc.StatusRuntimeException s) {
+                cmd.getErr().println("sysom-agent: sysom answered " + s.getStatus().getCode() + ": " + s.getStatus().getDescription());
+                return 4;
+            }
+            cmd.getErr().println("sysom-agent: " + e.getMessage());
+            return 1;
+        }).execute(args));
     }
 
     @Command(name = "sample", description = "Prints a JSON line per interval: the process's CPU, run-queue delay, memory, IO, the host's "
@@ -91,6 +103,72 @@ public final class NodeAgent {
         }
     }
 
+    @Command(name = "watch", description = "Runs beside a training rank: samples its process every second and, as its profiler writes "
+            + "traces into a directory, sends each new trace's steps to sysom with the host counters of their spans.")
+    static final class Watch implements Callable<Integer> {
+        @Option(names = "--pid", required = true, description = "the training rank's process")
+        long pid;
+        @Option(names = "--dir", required = true, description = "where its profiler writes traces")
+        Path dir;
+        @Option(names = "--endpoint", required = true)
+        String endpoint;
+        @Option(names = "--job", required = true)
+        String job;
+        @Option(names = "--world-size", required = true)
+        int worldSize;
+        @Option(names = "--token-file", description = "default: $KEELSON_TOKEN")
+        Path tokenFile;
+        @Option(names = "--tls")
+        boolean tls;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(dir)) {
+                System.err.println("--dir: " + dir + " is not a directory");
+                return 2;
+            }
+            String token = token(tokenFile);
+            if (token.isEmpty()) {
+                System.err.println("--token-file: no token (give a file, or set KEELSON_TOKEN)");
+                return 2;
+            }
+            ProcSampler sampler = ProcSampler.host();
+            HostHistory history = new HostHistory(TimeUnit.MINUTES.toMicros(30));
+            TraceDirectory traces = new TraceDirectory(dir);
+            AgentOverhead overhead = new AgentOverhead(sampler);
+            ManagedChannel channel = channel(endpoint, tls);
+            try {
+                Publisher publisher = new Publisher(channel, token);
+                while (true) {
+                    Optional<ProcessSample> now = sampler.sample(pid);
+                    if (now.isEmpty()) {
+                        System.err.println("process " + pid + " exited");
+                        return 0;
+                    }
+                    history.record(System.currentTimeMillis() * 1000, now.get());
+                    for (Path trace : traces.poll()) {
+                        List<RankStep> steps = KinetoSteps.read(trace).steps().stream().map(history::join).toList();
+                        StreamEventsResponse r = publisher.publish(job, worldSize, steps);
+                        System.out.printf(Locale.ROOT, "{\"trace\":\"%s\",\"steps\":%d,\"kept\":%d,\"rejected\":%d,\"agent_cpu_percent\":%.3f}%n",
+                                trace.getFileName(), steps.size(), r.getAccepted(), r.getRejected(), overhead.percentSinceLast());
+                    }
+                    Thread.sleep(1000);
+                }
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    static String token(Path tokenFile) throws java.io.IOException {
+        return tokenFile != null ? Files.readString(tokenFile).strip() : Optional.ofNullable(System.getenv("KEELSON_TOKEN")).orElse("");
+    }
+
+    static ManagedChannel channel(String endpoint, boolean tls) {
+        ChannelCredentials credentials = tls ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
+        return Grpc.newChannelBuilder(endpoint, credentials).build();
+    }
+
     @Command(name = "publish", description = "Reads PyTorch profiler (Kineto) traces, one per rank, and streams their steps to sysom.")
     static final class Publish implements Callable<Integer> {
         @Option(names = "--endpoint", required = true, description = "the gateway, host:port")
@@ -108,7 +186,7 @@ public final class NodeAgent {
 
         @Override
         public Integer call() throws Exception {
-            String token = tokenFile != null ? Files.readString(tokenFile).strip() : Optional.ofNullable(System.getenv("KEELSON_TOKEN")).orElse("");
+            String token = token(tokenFile);
             if (token.isEmpty()) {
                 System.err.println("--token-file: no token (give a file, or set KEELSON_TOKEN)");
                 return 2;
@@ -123,8 +201,7 @@ public final class NodeAgent {
                 steps.addAll(s.steps());
                 world = Math.max(world, s.worldSize().orElse(s.rank().orElse(0) + 1));
             }
-            ChannelCredentials credentials = tls ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
-            ManagedChannel channel = Grpc.newChannelBuilder(endpoint, credentials).build();
+            ManagedChannel channel = channel(endpoint, tls);
             try {
                 StreamEventsResponse r = new Publisher(channel, token).publish(job, worldSize != null ? worldSize : world, steps);
                 System.out.println("sent " + steps.size() + " step reports: " + r.getAccepted() + " kept, " + r.getRejected() + " rejected"
