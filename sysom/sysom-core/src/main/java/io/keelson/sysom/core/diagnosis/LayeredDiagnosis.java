@@ -34,7 +34,7 @@ public final class LayeredDiagnosis {
      */
     public record Settings(double zThreshold, double minSlowdown, int minFlagged, double minExplained) {
         public static Settings defaults() {
-            return new Settings(3.5, 0.05, 3, 0.5);
+            return new Settings(3.0, 0.05, 3, 0.5);
         }
     }
 

@@ -70,7 +70,7 @@ public final class SysomBenchmark {
         KernelProfile profile = KernelProfile.fromTrace(traces.resolve("hta/critical_path/alexnet/benchmark_result_2869224_1695835535_trace.json.gz"), 8);
         LayeredDiagnosis layered = new LayeredDiagnosis(LayeredDiagnosis.Settings.defaults());
         BaselineDetector baseline = new BaselineDetector(0.10);
-        FaultBenchmark.Options options = new FaultBenchmark.Options(topology, 14, 6, 4, List.of(0.1, 0.2, 0.5), seeds, 4 * seeds, 4, 250, 2026);
+        FaultBenchmark.Options options = new FaultBenchmark.Options(topology, 14, 6, 4, List.of(0.1, 0.2, 0.5), seeds, 4 * seeds, 12, 250, 2026);
         FaultBenchmark.Result result = FaultBenchmark.run(options, profile, List.of(
                 new FaultBenchmark.Detector("layered diagnosis (L0–L4)", layered::diagnose),
                 new FaultBenchmark.Detector("baseline: per-rank step time > median + 10 %, two steps", baseline::diagnose)));
