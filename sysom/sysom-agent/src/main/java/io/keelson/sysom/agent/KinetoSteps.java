@@ -1,5 +1,6 @@
 package io.keelson.sysom.agent;
 
+import io.keelson.sysom.core.Medians;
 import io.keelson.sysom.core.timeline.ClockAlignment;
 import io.keelson.sysom.core.timeline.RankStep;
 import io.keelson.sysom.core.trace.HostSample;
@@ -54,7 +55,7 @@ public final class KinetoSteps {
             List<Double> starts = new ArrayList<>();
             rank.steps().stream().filter(s -> referenceStarts.containsKey(s.step()))
                     .forEach(s -> starts.add(s.startMicros() - referenceStarts.get(s.step())));
-            double offset = starts.isEmpty() ? 0 : ClockAlignment.median(starts);
+            double offset = starts.isEmpty() ? 0 : Medians.of(starts);
             List<Double> gaps = new ArrayList<>();
             for (RankStep step : rank.steps()) {
                 for (NcclEvent c : step.collectives()) {
@@ -65,7 +66,7 @@ public final class KinetoSteps {
                     }
                 }
             }
-            double refined = gaps.isEmpty() ? offset : ClockAlignment.median(gaps);
+            double refined = gaps.isEmpty() ? offset : Medians.of(gaps);
             out.add(new Steps(rank.rank(), rank.worldSize(), rank.steps().stream().map(step -> shift(step, refined)).toList()));
         }
         return out;
@@ -93,14 +94,14 @@ public final class KinetoSteps {
     }
 
     public static Steps read(Path trace) throws IOException {
-        TreeMap<Double, int[]> starts = new TreeMap<>(); // step start -> step number
+        TreeMap<Double, Integer> starts = new TreeMap<>(); // step start -> step number
         Map<Integer, double[]> spans = new TreeMap<>();  // step -> start, end
         List<TraceEvent> gpu = new ArrayList<>();
         TraceInfo info = new KinetoReader().read(trace, e -> {
             if (e.name().startsWith("ProfilerStep#") && e.phase() == 'X' && !e.onGpu()) {
                 try {
                     int step = Integer.parseInt(e.name().substring("ProfilerStep#".length()));
-                    starts.put(e.tsMicros(), new int[]{step});
+                    starts.put(e.tsMicros(), step);
                     spans.merge(step, new double[]{e.tsMicros(), e.endMicros()},
                             (a, b) -> new double[]{Math.min(a[0], b[0]), Math.max(a[1], b[1])});
                 } catch (NumberFormatException ignored) {
@@ -114,11 +115,11 @@ public final class KinetoSteps {
         Map<Integer, double[]> totals = new TreeMap<>(); // compute, memcpy, last end
         Map<Integer, List<NcclEvent>> collectives = new TreeMap<>();
         for (TraceEvent e : gpu) {
-            Map.Entry<Double, int[]> owner = starts.floorEntry(e.tsMicros());
+            Map.Entry<Double, Integer> owner = starts.floorEntry(e.tsMicros());
             if (owner == null) {
                 continue; // GPU work from before the first step
             }
-            int step = owner.getValue()[0];
+            int step = owner.getValue();
             double[] t = totals.computeIfAbsent(step, s -> new double[3]);
             if (e.communication()) {
                 List<NcclEvent> list = collectives.computeIfAbsent(step, s -> new ArrayList<>());

@@ -31,12 +31,10 @@ public final class NodeAgent {
     public static void main(String[] args) {
         System.exit(new CommandLine(new NodeAgent()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             // sysom's refusal (a bad token, a role that may not send, an unreachable gateway) in one line, not a stack trace
-            if (e instanceof io.grpc.StatusRuntimeException s) {
-                cmd.getErr().println("sysom-agent: sysom answered " + s.getStatus().getCode() + ": " + s.getStatus().getDescription());
-                return 4;
-            }
-            if (e.getCause() instanceof io.grpc.StatusRuntimeException s) {
-                cmd.getErr().println("sysom-agent: sysom answered " + s.getStatus().getCode() + ": " + s.getStatus().getDescription());
+            io.grpc.StatusRuntimeException refused = e instanceof io.grpc.StatusRuntimeException s ? s
+                    : e.getCause() instanceof io.grpc.StatusRuntimeException s ? s : null;
+            if (refused != null) {
+                cmd.getErr().println("sysom-agent: sysom answered " + refused.getStatus().getCode() + ": " + refused.getStatus().getDescription());
                 return 4;
             }
             cmd.getErr().println("sysom-agent: " + e.getMessage());
@@ -47,6 +45,8 @@ public final class NodeAgent {
     @Command(name = "sample", description = "Prints a JSON line per interval: the process's CPU, run-queue delay, memory, IO, the host's "
             + "reclaim, and the agent's own CPU use.")
     static final class Sample implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
         @Option(names = "--pid", required = true, description = "the process to sample")
         long pid;
         @Option(names = "--interval-ms", defaultValue = "1000", description = "milliseconds between samples (>= 10)")
@@ -57,7 +57,7 @@ public final class NodeAgent {
         @Override
         public Integer call() throws Exception {
             if (intervalMs < 10) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--interval-ms must be at least 10, was " + intervalMs);
+                throw new CommandLine.ParameterException(spec.commandLine(), "--interval-ms: must be at least 10, was " + intervalMs);
             }
             ProcSampler sampler = ProcSampler.host();
             Optional<ProcessSample> first = sampler.sample(pid);
@@ -106,6 +106,8 @@ public final class NodeAgent {
     @Command(name = "watch", description = "Runs beside a training rank: samples its process every second and, as its profiler writes "
             + "traces into a directory, sends each new trace's steps to sysom with the host counters of their spans.")
     static final class Watch implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
         @Option(names = "--pid", required = true, description = "the training rank's process")
         long pid;
         @Option(names = "--dir", required = true, description = "where its profiler writes traces")
@@ -124,14 +126,9 @@ public final class NodeAgent {
         @Override
         public Integer call() throws Exception {
             if (!Files.isDirectory(dir)) {
-                System.err.println("--dir: " + dir + " is not a directory");
-                return 2;
+                throw new CommandLine.ParameterException(spec.commandLine(), "--dir: " + dir + " is not a directory");
             }
-            String token = token(tokenFile);
-            if (token.isEmpty()) {
-                System.err.println("--token-file: no token (give a file, or set KEELSON_TOKEN)");
-                return 2;
-            }
+            String token = token(tokenFile, spec);
             ProcSampler sampler = ProcSampler.host();
             HostHistory history = new HostHistory(TimeUnit.MINUTES.toMicros(30));
             TraceDirectory traces = new TraceDirectory(dir);
@@ -160,8 +157,13 @@ public final class NodeAgent {
         }
     }
 
-    static String token(Path tokenFile) throws java.io.IOException {
-        return tokenFile != null ? Files.readString(tokenFile).strip() : Optional.ofNullable(System.getenv("KEELSON_TOKEN")).orElse("");
+    /** The operator token from {@code --token-file} or {@code KEELSON_TOKEN}; none is a usage error naming the option. */
+    static String token(Path tokenFile, CommandLine.Model.CommandSpec spec) throws java.io.IOException {
+        String token = tokenFile != null ? Files.readString(tokenFile).strip() : Optional.ofNullable(System.getenv("KEELSON_TOKEN")).orElse("");
+        if (token.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--token-file: no token (give a file, or set KEELSON_TOKEN)");
+        }
+        return token;
     }
 
     static ManagedChannel channel(String endpoint, boolean tls) {
@@ -171,6 +173,8 @@ public final class NodeAgent {
 
     @Command(name = "publish", description = "Reads PyTorch profiler (Kineto) traces, one per rank, and streams their steps to sysom.")
     static final class Publish implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
         @Option(names = "--endpoint", required = true, description = "the gateway, host:port")
         String endpoint;
         @Option(names = "--job", required = true)
@@ -186,11 +190,7 @@ public final class NodeAgent {
 
         @Override
         public Integer call() throws Exception {
-            String token = token(tokenFile);
-            if (token.isEmpty()) {
-                System.err.println("--token-file: no token (give a file, or set KEELSON_TOKEN)");
-                return 2;
-            }
+            String token = token(tokenFile, spec);
             List<KinetoSteps.Steps> ranks = new ArrayList<>();
             for (Path trace : traces) {
                 ranks.add(KinetoSteps.read(trace));

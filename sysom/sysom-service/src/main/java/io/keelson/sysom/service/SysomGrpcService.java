@@ -1,5 +1,6 @@
 package io.keelson.sysom.service;
 
+import io.keelson.sysom.core.Medians;
 import com.google.rpc.BadRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -331,7 +332,7 @@ public final class SysomGrpcService extends SysomServiceGrpc.SysomServiceImplBas
     }
 
     private static double median(List<List<RankStep>> window, int index, ToDoubleFunction<RankStep> metric) {
-        return StepTimes.median(window.stream().mapToDouble(step -> metric.applyAsDouble(step.get(index))).toArray());
+        return Medians.of(window.stream().mapToDouble(step -> metric.applyAsDouble(step.get(index))).toArray());
     }
 
     private static <T> void unary(StreamObserver<T> out, java.util.function.Supplier<T> handler) {

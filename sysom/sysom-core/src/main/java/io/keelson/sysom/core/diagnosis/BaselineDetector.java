@@ -1,5 +1,6 @@
 package io.keelson.sysom.core.diagnosis;
 
+import io.keelson.sysom.core.Medians;
 import io.keelson.sysom.core.timeline.RankStep;
 import io.keelson.sysom.core.xfault.Culprit;
 import io.keelson.sysom.core.xfault.FaultClass;
@@ -27,8 +28,8 @@ public final class BaselineDetector {
         }
         List<RankStep> previous = complete.get(complete.size() - 2);
         List<RankStep> latest = complete.get(complete.size() - 1);
-        double medPrevious = StepTimes.median(previous.stream().mapToDouble(RankStep::busyMicros).toArray());
-        double medLatest = StepTimes.median(latest.stream().mapToDouble(RankStep::busyMicros).toArray());
+        double medPrevious = Medians.of(previous.stream().mapToDouble(RankStep::busyMicros).toArray());
+        double medLatest = Medians.of(latest.stream().mapToDouble(RankStep::busyMicros).toArray());
         List<Finding> findings = new ArrayList<>();
         for (int i = 0; i < latest.size(); i++) {
             double now = latest.get(i).busyMicros() / medLatest - 1;

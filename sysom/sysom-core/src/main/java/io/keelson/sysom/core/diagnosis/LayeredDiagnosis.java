@@ -1,5 +1,7 @@
 package io.keelson.sysom.core.diagnosis;
 
+import io.keelson.sysom.core.Medians;
+
 import io.keelson.sysom.core.timeline.RankStep;
 import io.keelson.sysom.core.trace.NcclEvent;
 import io.keelson.sysom.core.xfault.Culprit;
@@ -126,9 +128,9 @@ public final class LayeredDiagnosis {
                 Map<List<Integer>, List<Double>> perEdge = new HashMap<>();
                 events.forEach(e -> perEdge.computeIfAbsent(List.of(e.rank(), e.peer()), k -> new ArrayList<>()).add(e.sendMicros()));
                 List<List<Integer>> edges = new ArrayList<>(perEdge.keySet());
-                double[] values = edges.stream().mapToDouble(e -> median(perEdge.get(e).stream().mapToDouble(Double::doubleValue).toArray())).toArray();
+                double[] values = edges.stream().mapToDouble(e -> Medians.of(perEdge.get(e).stream().mapToDouble(Double::doubleValue).toArray())).toArray();
                 double[] z = StepTimes.robustZ(values);
-                double med = median(values);
+                double med = Medians.of(values);
                 for (int i = 0; i < edges.size(); i++) {
                     if (z[i] > settings.zThreshold() && values[i] / med - 1 > settings.minSlowdown()) {
                         flags.computeIfAbsent(kind, k -> new HashMap<>()).computeIfAbsent(edges.get(i), k -> new ArrayList<>())
@@ -208,7 +210,7 @@ public final class LayeredDiagnosis {
             double[] busy = new double[ranks];
             step.forEach(s -> busy[s.rank()] = s.busyMicros());
             double[] z = StepTimes.robustZ(busy);
-            double med = median(busy);
+            double med = Medians.of(busy);
             for (int r = 0; r < ranks; r++) {
                 if (z[r] > settings.zThreshold() && busy[r] / med - 1 > settings.minSlowdown()) {
                     flagged[r]++;
@@ -219,7 +221,7 @@ public final class LayeredDiagnosis {
         List<Finding> out = new ArrayList<>();
         for (int r = 0; r < ranks; r++) {
             if (flagged[r] >= settings.minFlagged()) {
-                out.add(explain(r, steps, flagged[r], median(slowdowns.get(r).stream().mapToDouble(Double::doubleValue).toArray()),
+                out.add(explain(r, steps, flagged[r], Medians.of(slowdowns.get(r).stream().mapToDouble(Double::doubleValue).toArray()),
                         nicRanks.contains(r)));
             }
         }
@@ -292,9 +294,9 @@ public final class LayeredDiagnosis {
                     }
                 }
             }
-            own.forEach((comm, start) -> late.add(start - median(starts.get(comm).stream().mapToDouble(Double::doubleValue).toArray())));
+            own.forEach((comm, start) -> late.add(start - Medians.of(starts.get(comm).stream().mapToDouble(Double::doubleValue).toArray())));
         }
-        double lateness = late.isEmpty() ? 0 : median(late.stream().mapToDouble(Double::doubleValue).toArray());
+        double lateness = late.isEmpty() ? 0 : Medians.of(late.stream().mapToDouble(Double::doubleValue).toArray());
         return new Evidence(Layer.L1_COLLECTIVES, "arrival at its dp all-reduce after the group's median, µs", lateness, 0,
                 lateness > 0 ? "arrives late: its peers wait for it (upstream of the collective, not the network)" : "arrives on time");
     }
@@ -317,15 +319,15 @@ public final class LayeredDiagnosis {
         for (int i = 0; i < values.length; i++) {
             values[i] = metric.of(byRank(steps.get(i), rank));
         }
-        return median(values);
+        return Medians.of(values);
     }
 
     private static double peerMedianOver(List<List<RankStep>> steps, Metric metric) {
         double[] values = new double[steps.size()];
         for (int i = 0; i < values.length; i++) {
-            values[i] = median(steps.get(i).stream().mapToDouble(metric::of).toArray());
+            values[i] = Medians.of(steps.get(i).stream().mapToDouble(metric::of).toArray());
         }
-        return median(values);
+        return Medians.of(values);
     }
 
     private static RankStep byRank(List<RankStep> step, int rank) {
@@ -337,12 +339,8 @@ public final class LayeredDiagnosis {
         double[] out = new double[rows.get(0).length];
         for (int c = 0; c < out.length; c++) {
             int col = c;
-            out[c] = median(rows.stream().mapToDouble(r -> r[col]).toArray());
+            out[c] = Medians.of(rows.stream().mapToDouble(r -> r[col]).toArray());
         }
         return out;
-    }
-
-    static double median(double[] values) {
-        return StepTimes.median(values);
     }
 }

@@ -1,5 +1,7 @@
 package io.keelson.sysom.core.diagnosis;
 
+import io.keelson.sysom.core.Medians;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,9 +29,9 @@ public final class StepTimes {
 
     /** The robust z-score of each value among {@code values}; 0 for all when they hardly differ. */
     static double[] robustZ(double[] values) {
-        double median = median(values);
+        double median = Medians.of(values);
         double[] deviations = Arrays.stream(values).map(v -> Math.abs(v - median)).toArray();
-        double mad = 1.4826 * median(deviations);
+        double mad = 1.4826 * Medians.of(deviations);
         return Arrays.stream(values).map(v -> mad == 0 ? 0 : (v - median) / mad).toArray(); // identical peers: no one stands out
     }
 
@@ -48,7 +50,7 @@ public final class StepTimes {
                 values[i] = stepMicros.get(ranks[i])[s];
             }
             double[] z = robustZ(values);
-            double median = median(values);
+            double median = Medians.of(values);
             for (int i = 0; i < ranks.length; i++) {
                 scores.computeIfAbsent(ranks[i], k -> new ArrayList<>()).add(z[i]);
                 slowdowns.computeIfAbsent(ranks[i], k -> new ArrayList<>()).add(values[i] / median);
@@ -58,8 +60,8 @@ public final class StepTimes {
         scores.forEach((rank, z) -> {
             int flagged = (int) z.stream().filter(v -> v > threshold).count();
             if (flagged * 2 > steps) {
-                out.add(new Suspect(rank, flagged, steps, median(z.stream().mapToDouble(Double::doubleValue).toArray()),
-                        median(slowdowns.get(rank).stream().mapToDouble(Double::doubleValue).toArray()), changePoint(stepMicros.get(rank))));
+                out.add(new Suspect(rank, flagged, steps, Medians.of(z.stream().mapToDouble(Double::doubleValue).toArray()),
+                        Medians.of(slowdowns.get(rank).stream().mapToDouble(Double::doubleValue).toArray()), changePoint(stepMicros.get(rank))));
             }
         });
         out.sort((a, b) -> Double.compare(b.medianSlowdown(), a.medianSlowdown()));
@@ -103,12 +105,5 @@ public final class StepTimes {
         int len = to - from;
         double sum = prefix[to] - prefix[from];
         return (prefixSq[to] - prefixSq[from]) - sum * sum / len;
-    }
-
-    public static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n == 0 ? 0 : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -1,7 +1,8 @@
 package io.keelson.sysom.core.timeline;
 
+import io.keelson.sysom.core.Medians;
+
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,15 +37,8 @@ public final class ClockAlignment {
             for (int k = 0; k < shared; k++) {
                 diffs.add(ends.get(k) - reference.get(k));
             }
-            offsets.put(rank, median(diffs));
+            offsets.put(rank, Medians.of(diffs));
         });
         return offsets;
-    }
-
-    public static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }

@@ -5,7 +5,6 @@ import io.keelson.sysom.core.trace.HostSample;
 import io.keelson.sysom.core.trace.NcclEvent;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,7 @@ public final class ClusterSimulator {
 
     private final Config config;
     private final List<Fault> faults;
-    private final double[] healthyBusy; // per rank: data + host + compute + copies with no fault and no jitter
+    private final double healthyBusy; // every rank's data + host + compute + copies with no fault and no jitter
     private final List<List<Integer>> tpGroups;
     private final List<List<Integer>> dpGroups;
     private final List<List<Integer>> ppPairs;
@@ -56,10 +55,8 @@ public final class ClusterSimulator {
         this.tpGroups = t.tpGroups();
         this.dpGroups = t.dpGroups();
         this.ppPairs = t.ppPairs();
-        this.healthyBusy = new double[t.ranks()];
-        double busy = config.dataMicros() + config.hostMicros() * config.profile().layers() + config.profile().computeMicros()
+        this.healthyBusy = config.dataMicros() + config.hostMicros() * config.profile().layers() + config.profile().computeMicros()
                 + config.memcpyMicros();
-        Arrays.fill(healthyBusy, busy);
         for (Fault f : faults) {
             if (f.culprit() instanceof Culprit.Rank r && (r.rank() < 0 || r.rank() >= t.ranks())) {
                 throw new IllegalArgumentException("fault " + f + " names a rank outside " + t);
@@ -198,7 +195,7 @@ public final class ClusterSimulator {
         double extra = 0;
         for (Fault f : faults) {
             if (step >= f.onset() && f.faultClass() == kind && f instanceof Fault.SlowRank slow && slow.rank() == r) {
-                extra += slow.slowdown() * healthyBusy[r] * jitter(step, r, 7 + kind.ordinal());
+                extra += slow.slowdown() * healthyBusy * jitter(step, r, 7 + kind.ordinal());
             }
         }
         return extra;
@@ -206,7 +203,7 @@ public final class ClusterSimulator {
 
     private double hiccup(int step, int r) {
         SplittableRandom random = new SplittableRandom(key(step, r, 99));
-        return random.nextDouble() < config.hiccupRate() ? healthyBusy[r] * (0.1 + 0.4 * random.nextDouble()) : 0;
+        return random.nextDouble() < config.hiccupRate() ? healthyBusy * (0.1 + 0.4 * random.nextDouble()) : 0;
     }
 
     private int hangingRank(int step) {
