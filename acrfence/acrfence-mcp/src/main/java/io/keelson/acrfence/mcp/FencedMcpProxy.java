@@ -25,6 +25,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -190,7 +191,10 @@ public final class FencedMcpProxy implements AutoCloseable {
             System.err.println("usage: FencedMcpProxy CONFIG.yaml");
             System.exit(2);
         }
-        FencedMcpProxy proxy = start(ProxyConfig.load(Path.of(args[0])), System.in, System.out);
+        // stdout is the MCP channel: one stray println from any library would end the agent's session, so only the transport gets it
+        PrintStream channel = System.out;
+        System.setOut(System.err);
+        FencedMcpProxy proxy = start(ProxyConfig.load(Path.of(args[0])), System.in, channel);
         Runtime.getRuntime().addShutdownHook(new Thread(proxy::close));
         Thread.currentThread().join();
     }

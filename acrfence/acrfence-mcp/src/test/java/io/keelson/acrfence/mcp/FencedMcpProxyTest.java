@@ -46,7 +46,7 @@ class FencedMcpProxyTest {
                 "  transfer_lookup: {effect: read_only}", ""));
         JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(tools.jackson.databind.json.JsonMapper.builder().build());
         McpSyncClient agent = McpClient.sync(new StdioClientTransport(ServerParameters.builder(java)
-                .args("-cp", classpath, FencedMcpProxy.class.getName(), config.toString()).build(), mapper)).requestTimeout(Duration.ofSeconds(60)).build();
+                .args("-cp", classpath, FencedMcpProxy.class.getName(), config.toString()).build(), mapper)).requestTimeout(Duration.ofSeconds(20)).build();
         try {
             agent.initialize();
             assertThat(agent.listTools().tools()).extracting(McpSchema.Tool::name)
