@@ -2,6 +2,7 @@ package io.keelson.agentcgroup.core.live;
 
 import io.keelson.agentcgroup.core.cgroup.CgroupException;
 import io.keelson.agentcgroup.core.sandbox.SessionRegistry;
+import io.keelson.agentcgroup.core.sim.AgentCgroupPolicy;
 import io.keelson.agentcgroup.core.sim.Priority;
 
 import java.util.ArrayDeque;
@@ -20,7 +21,8 @@ import java.util.function.Consumer;
  * instead of growing; where the backend has memory.high), then freeze the newest, then kill the newest when the
  * host is about to run out or one has been frozen for {@link #KILL_FROZEN_AFTER_TICKS} ticks. Once the high
  * sessions stop growing and memory is back it resumes them: thaw first, then lift the throttles. Every action is
- * reported with its reaction time, from the sample that showed the condition to the completed write.
+ * reported with its reaction time, from the sample that showed the condition to the completed write. A high-priority
+ * session holding more than {@link AgentCgroupPolicy#PROTECTED_SHARE} of the budget is not protected (see there).
  */
 public final class PressureGuard implements HostPolicy {
 
@@ -87,7 +89,7 @@ public final class PressureGuard implements HostPolicy {
                 history.removeFirst();
             }
             used += current;
-            if (s.priority() == Priority.HIGH) {
+            if (s.priority() == Priority.HIGH && current <= AgentCgroupPolicy.PROTECTED_SHARE * budget) { // protection is bounded
                 long growth = current - history.peekFirst();
                 reserve += Math.max(0, growth); // what its burst is taking, as the simulated policy reserves
                 highGrowing |= growth > 0;

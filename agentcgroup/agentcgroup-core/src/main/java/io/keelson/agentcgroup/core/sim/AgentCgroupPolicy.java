@@ -1,6 +1,9 @@
 package io.keelson.agentcgroup.core.sim;
 
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * AgentCgroup's policy, on signals a real host has (usage, each session's own peak so far, growth over the
@@ -12,18 +15,29 @@ import java.util.Comparator;
  *   <li>a low-priority allocation that would eat into that reserve (or below the kernel's watermark) is
  *   delayed ({@value #DELAY_SECONDS} s, as the study's BPF delay), which also staggers two low-priority bursts
  *   that would otherwise coincide;</li>
+ *   <li>a low-priority session held back for {@value #STARVING_AFTER_SECONDS} s is no longer asked to leave the
+ *   reserve and the watermark free: it may take what the host has, as it would with no policy (holding it back
+ *   further turned bursts that fit into kills: 1-2 points of survival at 80-90 % capacity);</li>
  *   <li>a low-priority session delayed for {@value #FREEZE_AFTER_SECONDS} s in a row is frozen, and thawed once
  *   memory is back; one frozen for {@value #KILL_AFTER_SECONDS} s is killed, newest first, so the memory it holds
  *   lets the others finish (throttle, then freeze, then kill);</li>
  *   <li>if the host still runs out, the kernel's victim is the newest low-priority session, never a high one
- *   while a low one lives.</li>
+ *   while a low one lives - unless the high one holds more than {@value #PROTECTED_SHARE} of the host: a session
+ *   that needs most of the host would take every other session with it and then usually die anyway (protection
+ *   is bounded, as memory.low is).</li>
  * </ul>
  */
 public final class AgentCgroupPolicy implements Policy {
 
     static final double DELAY_SECONDS = 2.0;
+    static final double STARVING_AFTER_SECONDS = 20.0;
     static final double FREEZE_AFTER_SECONDS = 30.0;
     static final double KILL_AFTER_SECONDS = 20.0;
+    /** The share of the host up to which a high-priority session is protected. */
+    public static final double PROTECTED_SHARE = 0.6;
+
+    /** The allocation each held-back low-priority session is waiting for. */
+    private final Map<Host.Tenant, Long> waitingFor = new HashMap<>();
 
     @Override
     public String name() {
@@ -41,7 +55,9 @@ public final class AgentCgroupPolicy implements Policy {
             if (!t.alive() || t.spec().priority() != Priority.LOW) {
                 continue;
             }
-            if (t.frozen() && host.free() - reserve > 2 * host.watermark() + t.recentGrowth()) {
+            boolean memoryBack = starving(t) ? host.free() > waitingFor.getOrDefault(t, 0L)
+                    : host.free() - reserve > 2 * host.watermark() + t.recentGrowth();
+            if (t.frozen() && memoryBack) {
                 host.thaw(t);
             } else if (!t.frozen() && t.stuckFor() >= FREEZE_AFTER_SECONDS) {
                 host.freeze(t);
@@ -54,11 +70,17 @@ public final class AgentCgroupPolicy implements Policy {
         if (tenant.spec().priority() == Priority.HIGH) {
             return true;
         }
-        if (host.free() - bytes >= host.watermark() + reserve(host)) {
+        boolean fits = starving(tenant) ? host.free() >= bytes : host.free() - bytes >= host.watermark() + reserve(host);
+        if (fits) {
             return true;
         }
+        waitingFor.put(tenant, bytes);
         host.delay(tenant, DELAY_SECONDS);
         return false;
+    }
+
+    private static boolean starving(Host.Tenant t) {
+        return t.stuckFor() >= STARVING_AFTER_SECONDS;
     }
 
     /** What the high-priority sessions' current bursts may take next. */
@@ -74,8 +96,11 @@ public final class AgentCgroupPolicy implements Policy {
 
     @Override
     public Host.Tenant oomVictim(Host host) {
-        return host.tenants().stream().filter(Host.Tenant::alive)
+        Optional<Host.Tenant> unprotected = host.tenants().stream()
+                .filter(t -> t.alive() && t.spec().priority() == Priority.HIGH && t.usage() > PROTECTED_SHARE * host.capacity())
+                .max(Comparator.comparingLong(Host.Tenant::usage));
+        return unprotected.orElseGet(() -> host.tenants().stream().filter(Host.Tenant::alive)
                 .max(Comparator.comparing((Host.Tenant t) -> t.spec().priority() == Priority.LOW).thenComparingInt(Host.Tenant::index))
-                .orElseThrow();
+                .orElseThrow());
     }
 }

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * Issue 5's benchmark (a) and (b): every policy on the same random mixes of the corpus's tasks (one high-priority
  * tenant and two to four low-priority ones, drawn with fixed seeds), on hosts sized at 50-90 % of the mix's sum of
  * peaks; survival and high-priority slowdown per policy and capacity, and the simulator's speed.
- * Run with {@code ./keelson bench agentcgroup [traces-dir]}.
+ * Run with {@code ./keelson bench agentcgroup [traces-dir]}; a second argument draws other mixes (a seed other than
+ * 2026, the one the policy's constants were chosen on, checks that its ranking holds on mixes it was not tuned on).
  */
 public final class PolicyBenchmark {
 
@@ -49,7 +50,7 @@ public final class PolicyBenchmark {
         Map<String, double[][]> table = new LinkedHashMap<>(); // policy -> capacity -> {survival sum, high slowdown sum, high kills, runs}
         long simulatedSeconds = 0;
         long started = System.nanoTime();
-        Random random = new Random(2026);
+        Random random = new Random(args.length > 1 ? Long.parseLong(args[1]) : 2026);
         for (int m = 0; m < MIXES; m++) {
             List<TenantSpec> mix = new ArrayList<>();
             int size = 3 + random.nextInt(3);

@@ -181,12 +181,13 @@ class LivePoliciesTest {
         open(TestCgroups.EMULATED);
         registry.create("high", Priority.HIGH, OptionalLong.empty(), Set.of("sh"));
         registry.create("low", Priority.LOW, OptionalLong.empty(), Set.of("sh", "sleep"));
-        // a 160 MiB budget: the high call's 200 MB burst leaves less than half the watermark free
-        tickEvery100ms(new PressureGuard(registry, 160L << 20, true, actions::add));
+        // a 300 MiB budget: the low call holds 150 MB, and the high call's burst to 170 MB (under the 180 MiB it is
+        // protected up to) leaves less than half the watermark free
+        tickEvery100ms(new PressureGuard(registry, 300L << 20, true, actions::add));
 
-        CompletableFuture<ToolCallResult> low = CompletableFuture.supplyAsync(() -> run("low", "l", "sleep 30"));
-        Thread.sleep(300);
-        ToolCallResult high = run("high", "h", "{ head -c 200000000 /dev/zero; sleep 1; } | tail > /dev/null");
+        CompletableFuture<ToolCallResult> low = CompletableFuture.supplyAsync(() -> run("low", "l", "{ head -c 150000000 /dev/zero; sleep 30; } | tail > /dev/null"));
+        Thread.sleep(1000);
+        ToolCallResult high = run("high", "h", "{ head -c 170000000 /dev/zero; sleep 1; } | tail > /dev/null");
         ToolCallResult lowResult = low.get(60, TimeUnit.SECONDS);
 
         assertThat(high.verdict()).isEqualTo(new ToolCallResult.Verdict.Completed(0));
