@@ -1,21 +1,25 @@
 package io.keelson.sysom.agent;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
 import io.keelson.sysom.core.timeline.RankStep;
+import io.keelson.sysom.core.trace.KernelDurations;
+import io.keelson.sysom.core.trace.KinetoReader;
 import io.keelson.sysom.v1.StreamEventsResponse;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code sysom-agent}: what runs on each training node. */
 @Command(name = "sysom-agent", mixinStandardHelpOptions = true, subcommands = {NodeAgent.Sample.class, NodeAgent.Stacks.class,
-        NodeAgent.Publish.class, NodeAgent.Watch.class}, description = "sysom's node agent: samples a process, records JVM stacks, sends Kineto traces as step reports.")
+        NodeAgent.Kernels.class, NodeAgent.Publish.class, NodeAgent.Watch.class}, description = "sysom's node agent: samples a process, records JVM stacks, sends Kineto traces as step reports.")
 public final class NodeAgent {
 
     public static void main(String[] args) {
@@ -101,6 +105,59 @@ public final class NodeAgent {
                     .forEach(e -> System.out.println(e.getKey() + " " + e.getValue()));
             return 0;
         }
+    }
+
+    @Command(name = "kernels", description = "Reads PyTorch profiler (Kineto) traces and prints each GPU kernel's duration distribution, "
+            + "the most GPU time first.")
+    static final class Kernels implements Callable<Integer> {
+        @Option(names = "--top", defaultValue = "20", description = "kernels to print (>= 1)")
+        int top;
+        @Option(names = "--json", description = "one JSON object per kernel instead of a table")
+        boolean json;
+        @Parameters(arity = "1..*", description = "trace files (.json or .json.gz), read together")
+        List<Path> traces;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (top < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--top: must be at least 1, was " + top);
+            }
+            KernelDurations durations = new KernelDurations();
+            for (Path trace : traces) {
+                new KinetoReader().read(trace, durations);
+            }
+            List<KernelDurations.Distribution> kernels = durations.byTotalTime();
+            if (!json) {
+                System.out.printf(Locale.ROOT, "%8s %12s %10s %10s %10s %10s  %s%n", "launches", "total µs", "p50 µs", "p95 µs", "p99 µs", "max µs", "kernel");
+            }
+            for (KernelDurations.Distribution k : kernels.subList(0, Math.min(top, kernels.size()))) {
+                System.out.println(json ? JSON.writeValueAsString(asJson(k))
+                        : String.format(Locale.ROOT, "%8d %12.1f %10.1f %10.1f %10.1f %10.1f  %s", k.launches(), k.totalMicros(), k.p50Micros(),
+                        k.p95Micros(), k.p99Micros(), k.maxMicros(), k.kernel()));
+            }
+            if (kernels.isEmpty()) {
+                System.err.println("no GPU kernels in " + traces);
+                return 3;
+            }
+            return 0;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Map<String, Object> asJson(KernelDurations.Distribution k) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kernel", k.kernel());
+        m.put("communication", k.communication());
+        m.put("launches", k.launches());
+        m.put("total_us", k.totalMicros());
+        m.put("p50_us", k.p50Micros());
+        m.put("p95_us", k.p95Micros());
+        m.put("p99_us", k.p99Micros());
+        m.put("max_us", k.maxMicros());
+        return m;
     }
 
     @Command(name = "watch", description = "Runs beside a training rank: samples its process every second and, as its profiler writes "

@@ -15,6 +15,7 @@ import io.keelson.sysom.core.diagnosis.BaselineDetector;
 import io.keelson.sysom.core.diagnosis.LayeredDiagnosis;
 import io.keelson.sysom.core.diagnosis.Report;
 import io.keelson.sysom.core.diagnosis.StepTimes;
+import io.keelson.sysom.core.timeline.CollectiveTraffic;
 import io.keelson.sysom.core.timeline.JobStore;
 import io.keelson.sysom.core.timeline.RankStep;
 import io.keelson.sysom.core.trace.ChromeTrace;
@@ -25,6 +26,7 @@ import io.keelson.sysom.core.xfault.Topology;
 import io.keelson.sysom.v1.DetectorScores;
 import io.keelson.sysom.v1.DiagnoseRequest;
 import io.keelson.sysom.v1.DiagnoseResponse;
+import io.keelson.sysom.v1.EdgeTraffic;
 import io.keelson.sysom.v1.ExportProfileRequest;
 import io.keelson.sysom.v1.ExportRequest;
 import io.keelson.sysom.v1.ExportResponse;
@@ -190,14 +192,20 @@ public final class SysomGrpcService extends SysomServiceGrpc.SysomServiceImplBas
                 return b.setFromStep(-1).setToStep(-1).build();
             }
             b.setFromStep(window.get(0).get(0).step()).setToStep(window.get(window.size() - 1).get(0).step());
+            CollectiveTraffic.Summary traffic = CollectiveTraffic.of(window);
             for (int i = 0; i < window.get(0).size(); i++) {
                 int index = i;
+                CollectiveTraffic.RankTraffic t = traffic.rank(window.get(0).get(i).rank());
                 b.addRanks(RankBreakdown.newBuilder().setRank(window.get(0).get(i).rank())
                         .setBusyMicros(median(window, index, RankStep::busyMicros))
                         .setComputeMicros(median(window, index, RankStep::computeMicros))
                         .setMemcpyMicros(median(window, index, RankStep::memcpyMicros))
-                        .setInCollectivesMicros(median(window, index, s -> s.endMicros() - s.startMicros() - s.busyMicros())));
+                        .setInCollectivesMicros(median(window, index, s -> s.endMicros() - s.startMicros() - s.busyMicros()))
+                        .setWaitMicros(t.waitMicros()).setTransferMicros(t.transferMicros()));
             }
+            traffic.edges().forEach(e -> b.addEdges(EdgeTraffic.newBuilder().setCommunicator(e.communicator()).setFromRank(e.fromRank())
+                    .setToRank(e.toRank()).setCollectives(e.collectives()).setBytes(e.bytes()).setSendMicros(e.sendMicros())
+                    .setBusGigabytesPerSecond(e.busGigabytesPerSecond())));
             return b.build();
         });
     }

@@ -113,6 +113,17 @@ class SysomGrpcServiceTest {
         assertThat(breakdown.getRanksList()).hasSize(64);
         assertThat(breakdown.getRanks(13).getBusyMicros() / breakdown.getRanks(12).getBusyMicros()).isBetween(1.15, 1.35);
         assertThat(breakdown.getRanks(12).getInCollectivesMicros()).isGreaterThan(breakdown.getRanks(13).getInCollectivesMicros());
+        // the others wait for the straggler inside their collectives; it waits less than any of them
+        assertThat(breakdown.getRanksList()).filteredOn(r -> r.getRank() != 13)
+                .allSatisfy(r -> assertThat(r.getWaitMicros()).isGreaterThan(breakdown.getRanks(13).getWaitMicros()));
+        assertThat(breakdown.getRanks(12).getWaitMicros() + breakdown.getRanks(12).getTransferMicros())
+                .isCloseTo(breakdown.getRanks(12).getInCollectivesMicros(), org.assertj.core.api.Assertions.withinPercentage(10));
+        // every rank sends to its ring successor in each of its communicators
+        assertThat(breakdown.getEdgesList()).hasSizeGreaterThanOrEqualTo(64).allSatisfy(e -> {
+            assertThat(e.getFromRank()).isNotEqualTo(e.getToRank());
+            assertThat(e.getCollectives()).isPositive();
+            assertThat(e.getBusGigabytesPerSecond()).isPositive();
+        });
 
         DiagnoseResponse diagnosis = stub.diagnose(DiagnoseRequest.newBuilder().setJob("llm-7b").build());
         assertThat(diagnosis.getBackend()).isEqualTo(Backend.BACKEND_OFFLINE_ANALYSIS);
