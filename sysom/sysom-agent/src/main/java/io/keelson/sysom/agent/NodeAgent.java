@@ -6,15 +6,19 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
+import io.keelson.sysom.core.timeline.CollectiveMatch;
 import io.keelson.sysom.core.timeline.RankStep;
+import io.keelson.sysom.core.trace.FlightRecorderDump;
 import io.keelson.sysom.core.trace.KernelDurations;
 import io.keelson.sysom.core.trace.KinetoReader;
+import io.keelson.sysom.core.trace.ReadReport;
 import io.keelson.sysom.v1.StreamEventsResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code sysom-agent}: what runs on each training node. */
 @Command(name = "sysom-agent", mixinStandardHelpOptions = true, subcommands = {NodeAgent.Sample.class, NodeAgent.Stacks.class,
-        NodeAgent.Kernels.class, NodeAgent.Publish.class, NodeAgent.Watch.class}, description = "sysom's node agent: samples a process, records JVM stacks, sends Kineto traces as step reports.")
+        NodeAgent.Kernels.class, NodeAgent.FlightRecorder.class, NodeAgent.Publish.class, NodeAgent.Watch.class}, description = "sysom's node agent: samples a process, records JVM stacks, sends Kineto traces as step reports.")
 public final class NodeAgent {
 
     public static void main(String[] args) {
@@ -142,6 +146,59 @@ public final class NodeAgent {
                 return 3;
             }
             return 0;
+        }
+    }
+
+    @Command(name = "flight-recorder", description = "Reads the NCCL flight-recorder dumps of a hung job (one per rank, named "
+            + "..._N for rank N, as PyTorch writes them on a timeout) and says per process group which collective did not complete and why. "
+            + "Exit 0: every collective completed; 5: a hang or desync was found; 3: no dump could be read.")
+    static final class FlightRecorder implements Callable<Integer> {
+        @Option(names = "--json", description = "one JSON object per process group")
+        boolean json;
+        @Parameters(arity = "1..*", description = "dump files, or directories holding them")
+        List<Path> paths;
+
+        @Override
+        public Integer call() throws Exception {
+            List<FlightRecorderDump.Dump> dumps = new ArrayList<>();
+            for (Path p : paths) {
+                List<Path> files = Files.isDirectory(p) ? listDumps(p) : List.of(p);
+                for (Path f : files) {
+                    ReadReport report = new ReadReport();
+                    try {
+                        dumps.add(FlightRecorderDump.read(f, report));
+                    } catch (IOException e) {
+                        System.err.println(f + ": " + e.getMessage());
+                        continue;
+                    }
+                    if (report.skippedEvents() > 0) {
+                        System.err.println(f + ": " + report);
+                    }
+                }
+            }
+            if (dumps.isEmpty()) {
+                System.err.println("no flight-recorder dump could be read from " + paths);
+                return 3;
+            }
+            List<CollectiveMatch.Verdict> verdicts = CollectiveMatch.match(dumps);
+            for (CollectiveMatch.Verdict v : verdicts) {
+                if (json) {
+                    Map<String, Object> line = new LinkedHashMap<>();
+                    line.put("verdict", v.getClass().getSimpleName());
+                    line.putAll(JSON.convertValue(v, Map.class));
+                    line.put("explanation", v.describe());
+                    System.out.println(JSON.writeValueAsString(line));
+                } else {
+                    System.out.println(v.describe());
+                }
+            }
+            return verdicts.stream().allMatch(v -> v instanceof CollectiveMatch.AllCompleted) ? 0 : 5;
+        }
+
+        private static List<Path> listDumps(Path dir) throws IOException {
+            try (var files = Files.list(dir)) {
+                return files.filter(f -> Files.isRegularFile(f) && FlightRecorderDump.rankOf(f).isPresent()).sorted().toList();
+            }
         }
     }
 

@@ -15,14 +15,19 @@ import io.keelson.sysom.core.diagnosis.BaselineDetector;
 import io.keelson.sysom.core.diagnosis.LayeredDiagnosis;
 import io.keelson.sysom.core.diagnosis.Report;
 import io.keelson.sysom.core.diagnosis.StepTimes;
+import io.keelson.sysom.core.timeline.CollectiveMatch;
 import io.keelson.sysom.core.timeline.CollectiveTraffic;
 import io.keelson.sysom.core.timeline.JobStore;
 import io.keelson.sysom.core.timeline.RankStep;
 import io.keelson.sysom.core.trace.ChromeTrace;
+import io.keelson.sysom.core.trace.FlightRecorderDump;
 import io.keelson.sysom.core.trace.Pprof;
+import io.keelson.sysom.core.trace.ReadReport;
 import io.keelson.sysom.core.xfault.FaultBenchmark;
 import io.keelson.sysom.core.xfault.KernelProfile;
 import io.keelson.sysom.core.xfault.Topology;
+import io.keelson.sysom.v1.AnalyzeFlightRecorderRequest;
+import io.keelson.sysom.v1.AnalyzeFlightRecorderResponse;
 import io.keelson.sysom.v1.DetectorScores;
 import io.keelson.sysom.v1.DiagnoseRequest;
 import io.keelson.sysom.v1.DiagnoseResponse;
@@ -38,6 +43,7 @@ import io.keelson.sysom.v1.ListJobsRequest;
 import io.keelson.sysom.v1.ListJobsResponse;
 import io.keelson.sysom.v1.ProfileUpload;
 import io.keelson.sysom.v1.RankBreakdown;
+import io.keelson.sysom.v1.RankDump;
 import io.keelson.sysom.v1.Rejection;
 import io.keelson.sysom.v1.RunFaultBenchmarkRequest;
 import io.keelson.sysom.v1.RunFaultBenchmarkResponse;
@@ -46,10 +52,13 @@ import io.keelson.sysom.v1.StreamEventsResponse;
 import io.keelson.sysom.v1.SysomServiceGrpc;
 import io.keelson.sysom.v1.WatchDiagnosesRequest;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
@@ -67,6 +76,7 @@ public final class SysomGrpcService extends SysomServiceGrpc.SysomServiceImplBas
 
     private static final int MAX_REJECTIONS_LISTED = 100;
     private static final int MAX_BENCHMARK_RANKS = 1024;
+    private static final int MAX_FLIGHT_RECORDER_RANKS = 4096;
     private static final int MAX_EXPORT_BYTES = 4 << 20;
 
     static final String STEP_REPORTS = "keelson.sysom.step-reports";
@@ -285,6 +295,41 @@ public final class SysomGrpcService extends SysomServiceGrpc.SysomServiceImplBas
         String steps = window.isEmpty() ? "none" : window.get(0).get(0).step() + "-" + window.get(window.size() - 1).get(0).step();
         return ExportResponse.newBuilder().setData(com.google.protobuf.ByteString.copyFrom(data)).setMediaType(mediaType)
                 .setFileName(name + "-steps-" + steps + suffix).setBackend(Backend.BACKEND_OFFLINE_ANALYSIS).build();
+    }
+
+    @Override
+    public void analyzeFlightRecorder(AnalyzeFlightRecorderRequest request, StreamObserver<AnalyzeFlightRecorderResponse> out) {
+        unary(out, () -> {
+            Violations v = new Violations();
+            v.check(request.getDumpsCount() >= 1 && request.getDumpsCount() <= MAX_FLIGHT_RECORDER_RANKS, "dumps",
+                    "1.." + MAX_FLIGHT_RECORDER_RANKS + " rank dumps, was " + request.getDumpsCount());
+            Set<Integer> seen = new HashSet<>();
+            for (int i = 0; i < request.getDumpsCount(); i++) {
+                RankDump d = request.getDumps(i);
+                v.check(d.getRank() >= 0, "dumps[" + i + "].rank", "must be >= 0, was " + d.getRank());
+                v.check(seen.add(d.getRank()), "dumps[" + i + "].rank", "rank " + d.getRank() + " sent twice");
+                v.check(!d.getDump().isEmpty(), "dumps[" + i + "].dump", "empty");
+            }
+            v.throwIfAny();
+            AnalyzeFlightRecorderResponse.Builder b = AnalyzeFlightRecorderResponse.newBuilder().setBackend(Backend.BACKEND_OFFLINE_ANALYSIS);
+            List<FlightRecorderDump.Dump> dumps = new ArrayList<>();
+            for (int i = 0; i < request.getDumpsCount(); i++) {
+                RankDump d = request.getDumps(i);
+                ReadReport report = new ReadReport();
+                try {
+                    dumps.add(FlightRecorderDump.read(d.getDump().newInput(), d.getRank(), report));
+                } catch (IOException e) {
+                    b.addRejections(Rejection.newBuilder().setIndex(i).setField("dumps[" + i + "].dump").setReason(e.getMessage()));
+                    continue;
+                }
+                b.setEntries(b.getEntries() + report.keptEvents());
+                int index = i;
+                report.skippedByReason().forEach((reason, n) -> b.addRejections(Rejection.newBuilder().setIndex(index)
+                        .setField("dumps[" + index + "].dump").setReason(n + " entries skipped: " + reason)));
+            }
+            CollectiveMatch.match(dumps).forEach(verdict -> b.addVerdicts(Wire.verdict(verdict)));
+            return b.build();
+        });
     }
 
     @Override

@@ -4,11 +4,13 @@ import io.keelson.common.grpc.Violations;
 import io.keelson.sysom.core.diagnosis.Evidence;
 import io.keelson.sysom.core.diagnosis.Finding;
 import io.keelson.sysom.core.diagnosis.Layer;
+import io.keelson.sysom.core.timeline.CollectiveMatch;
 import io.keelson.sysom.core.timeline.RankStep;
 import io.keelson.sysom.core.trace.HostSample;
 import io.keelson.sysom.core.trace.NcclEvent;
 import io.keelson.sysom.core.xfault.Culprit;
 import io.keelson.sysom.core.xfault.FaultClass;
+import io.keelson.sysom.v1.CollectiveVerdict;
 import io.keelson.sysom.v1.Collective;
 import io.keelson.sysom.v1.StepReport;
 
@@ -76,6 +78,25 @@ final class Wire {
         for (Evidence e : f.evidence()) {
             b.addEvidence(io.keelson.sysom.v1.Evidence.newBuilder().setLayer(layer(e.layer())).setMetric(e.metric()).setValue(e.value())
                     .setPeerMedian(e.peerMedian()).setReading(e.reading()));
+        }
+        return b.build();
+    }
+
+    /** A flight-recorder verdict on the wire. */
+    static CollectiveVerdict verdict(CollectiveMatch.Verdict verdict) {
+        CollectiveVerdict.Builder b = CollectiveVerdict.newBuilder().setGroup(verdict.group()).setExplanation(verdict.describe());
+        if (verdict instanceof CollectiveMatch.AllCompleted a) {
+            b.setAllCompleted(CollectiveVerdict.AllCompleted.newBuilder().setLastSequence(a.lastSequence()));
+        } else if (verdict instanceof CollectiveMatch.MissingRanks m) {
+            b.setMissingRanks(CollectiveVerdict.MissingRanks.newBuilder().setSequence(m.sequence()).setOperation(m.operation())
+                    .addAllMissing(m.missing()).addAllWaiting(m.waiting()).putAllLastIssued(m.lastIssued()));
+        } else if (verdict instanceof CollectiveMatch.NeverCompleted n) {
+            b.setNeverCompleted(CollectiveVerdict.NeverCompleted.newBuilder().setSequence(n.sequence()).setOperation(n.operation()).addAllRanks(n.ranks()));
+        } else {
+            CollectiveMatch.Mismatch m = (CollectiveMatch.Mismatch) verdict;
+            b.setDesynchronised(CollectiveVerdict.Desynchronised.newBuilder().setSequence(m.sequence())
+                    .setKind(CollectiveVerdict.Desynchronised.Kind.valueOf("KIND_" + m.kind().name())).setRank(m.rank())
+                    .setExpected(m.expected()).setFound(m.found()));
         }
         return b.build();
     }

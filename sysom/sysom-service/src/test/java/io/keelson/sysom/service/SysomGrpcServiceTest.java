@@ -1,5 +1,6 @@
 package io.keelson.sysom.service;
 
+import com.google.protobuf.ByteString;
 import com.google.rpc.BadRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -11,13 +12,15 @@ import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import io.keelson.common.events.InProcessEventBus;
 import io.keelson.common.grpc.SingleResponse;
-import io.keelson.sysom.agent.StepReports;
 import io.keelson.common.v1.Backend;
+import io.keelson.sysom.agent.StepReports;
 import io.keelson.sysom.core.timeline.RankStep;
 import io.keelson.sysom.core.xfault.ClusterSimulator;
 import io.keelson.sysom.core.xfault.Fault;
 import io.keelson.sysom.core.xfault.KernelProfile;
 import io.keelson.sysom.core.xfault.Topology;
+import io.keelson.sysom.v1.AnalyzeFlightRecorderRequest;
+import io.keelson.sysom.v1.AnalyzeFlightRecorderResponse;
 import io.keelson.sysom.v1.DiagnoseRequest;
 import io.keelson.sysom.v1.DiagnoseResponse;
 import io.keelson.sysom.v1.ExportProfileRequest;
@@ -29,6 +32,7 @@ import io.keelson.sysom.v1.GetBreakdownResponse;
 import io.keelson.sysom.v1.JobState;
 import io.keelson.sysom.v1.Layer;
 import io.keelson.sysom.v1.ListJobsRequest;
+import io.keelson.sysom.v1.RankDump;
 import io.keelson.sysom.v1.RunFaultBenchmarkRequest;
 import io.keelson.sysom.v1.RunFaultBenchmarkResponse;
 import io.keelson.sysom.v1.StepReport;
@@ -39,6 +43,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -251,6 +257,39 @@ class SysomGrpcServiceTest {
         assertThatThrownBy(() -> stub.runFaultBenchmark(RunFaultBenchmarkRequest.newBuilder().setDp(64).setTp(8).setPp(4).setSeeds(9)
                 .addSlowdowns(7).build())).isInstanceOfSatisfying(StatusRuntimeException.class,
                 e -> assertThat(fields(e)).containsExactly("dp", "seeds", "slowdowns[0]"));
+    }
+
+    @Test
+    void flightRecorderDumpsOfAHungJobNameTheMissingRankAndBadDumpsAreCountedNotFatal() throws Exception {
+        AnalyzeFlightRecorderRequest.Builder request = AnalyzeFlightRecorderRequest.newBuilder();
+        for (int rank = 0; rank < 4; rank++) {
+            request.addDumps(RankDump.newBuilder().setRank(rank)
+                    .setDump(ByteString.copyFrom(Files.readAllBytes(Path.of("../testdata/flight-recorder/missing-rank/nccl_trace_rank_" + rank)))));
+        }
+        request.addDumps(RankDump.newBuilder().setRank(9).setDump(ByteString.copyFromUtf8("garbage")));
+        AnalyzeFlightRecorderResponse r = stub.analyzeFlightRecorder(request.build());
+
+        assertThat(r.getBackend()).isEqualTo(Backend.BACKEND_OFFLINE_ANALYSIS);
+        assertThat(r.getEntries()).isEqualTo(10 + 10 + 9 + 10);
+        assertThat(r.getRejectionsList()).singleElement().satisfies(x -> {
+            assertThat(x.getIndex()).isEqualTo(4);
+            assertThat(x.getReason()).contains("not a flight-recorder dump");
+        });
+        assertThat(r.getVerdictsList()).singleElement().satisfies(v -> {
+            assertThat(v.getGroup()).isEqualTo("0");
+            assertThat(v.getMissingRanks().getSequence()).isEqualTo(10);
+            assertThat(v.getMissingRanks().getMissingList()).containsExactly(2);
+            assertThat(v.getMissingRanks().getWaitingList()).containsExactly(0, 1, 3);
+            assertThat(v.getMissingRanks().getLastIssuedMap()).containsEntry(2, 9L);
+            assertThat(v.getExplanation()).contains("stuck before it");
+        });
+
+        assertThatThrownBy(() -> stub.analyzeFlightRecorder(AnalyzeFlightRecorderRequest.newBuilder()
+                .addDumps(RankDump.newBuilder().setRank(1).setDump(ByteString.copyFromUtf8("x")))
+                .addDumps(RankDump.newBuilder().setRank(1)).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(fields(e)).containsExactly("dumps[1].rank", "dumps[1].dump"));
+        assertThatThrownBy(() -> stub.analyzeFlightRecorder(AnalyzeFlightRecorderRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(fields(e)).containsExactly("dumps"));
     }
 
     private static List<String> fields(StatusRuntimeException e) {

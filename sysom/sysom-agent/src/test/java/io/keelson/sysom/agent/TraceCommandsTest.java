@@ -14,23 +14,30 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class KernelsCommandTest {
+class TraceCommandsTest {
 
     private static final String TRACE = "../testdata/traces/hta/critical_path/alexnet/benchmark_result_2869224_1695835535_trace.json.gz";
 
-    @Test
-    void printsTheKernelsWithTheMostGpuTimeAsJsonLines() throws Exception {
+    private record Run(int exit, List<String> lines) {
+    }
+
+    private static Run run(String... args) {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream stdout = System.out;
-        int exit;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            exit = new CommandLine(new NodeAgent()).execute("kernels", "--top", "3", "--json", TRACE);
+            int exit = new CommandLine(new NodeAgent()).execute(args);
+            return new Run(exit, captured.toString(StandardCharsets.UTF_8).lines().toList());
         } finally {
             System.setOut(stdout);
         }
-        assertThat(exit).isZero();
-        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    void printsTheKernelsWithTheMostGpuTimeAsJsonLines() throws Exception {
+        Run run = run("kernels", "--top", "3", "--json", TRACE);
+        assertThat(run.exit()).isZero();
+        List<String> lines = run.lines();
         assertThat(lines).hasSize(3);
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> kernels = lines.stream().map(l -> {
@@ -54,5 +61,19 @@ class KernelsCommandTest {
         int exit = new CommandLine(new NodeAgent()).setErr(new PrintWriter(err)).execute("kernels", "--top", "0", TRACE);
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("--top: must be at least 1, was 0");
+    }
+
+    @Test
+    void flightRecorderDumpsNameTheRankAHungJobWaitsForAndTheExitCodeSaysSo() {
+        Run hung = run("flight-recorder", "../testdata/flight-recorder/missing-rank");
+        assertThat(hung.exit()).isEqualTo(5);
+        assertThat(hung.lines()).singleElement().asString().contains("collective #10 (all_reduce) was never issued by rank(s) [2]");
+
+        assertThat(run("flight-recorder", "../testdata/flight-recorder/healthy").exit()).isZero();
+        // two of the group's four ranks: the others' dumps are missing, which is itself the finding
+        Run partial = run("flight-recorder", "../testdata/flight-recorder/healthy/nccl_trace_rank_0", "../testdata/flight-recorder/healthy/nccl_trace_rank_1");
+        assertThat(partial.exit()).isEqualTo(5);
+        assertThat(partial.lines()).singleElement().asString().contains("never issued by rank(s) [2, 3]");
+        assertThat(run("flight-recorder", TRACE).exit()).as("a Kineto trace is no dump").isEqualTo(3);
     }
 }
