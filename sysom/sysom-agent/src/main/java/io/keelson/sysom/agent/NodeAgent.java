@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code sysom-agent}: what runs on each training node. */
 @Command(name = "sysom-agent", mixinStandardHelpOptions = true, subcommands = {NodeAgent.Sample.class, NodeAgent.Stacks.class,
-        NodeAgent.Kernels.class, NodeAgent.FlightRecorder.class, NodeAgent.Publish.class, NodeAgent.Watch.class}, description = "sysom's node agent: samples a process, records JVM stacks, sends Kineto traces as step reports.")
+        NodeAgent.Kernels.class, NodeAgent.FlightRecorder.class, NodeAgent.Publish.class, NodeAgent.Watch.class}, description = "sysom's node agent: samples a process, records its CPU stacks (JFR or perf), reads Kineto traces and + "flight-recorder dumps, sends step reports.")
 public final class NodeAgent {
 
     public static void main(String[] args) {
@@ -93,18 +93,38 @@ public final class NodeAgent {
         }
     }
 
-    @Command(name = "stacks", description = "Records a JVM's CPU stacks with JFR for a while and prints them folded, most samples first.")
+    @Command(name = "stacks", description = "Records a process's CPU stacks for a while and prints them folded, most samples first: "
+            + "a JVM with JFR, any other process with perf.")
     static final class Stacks implements Callable<Integer> {
-        @Option(names = "--pid", required = true, description = "a JVM (jcmd must be able to attach: same user)")
+        enum Profiler { auto, jfr, perf }
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Option(names = "--pid", required = true, description = "the process (a JVM: jcmd must be able to attach, same user)")
         long pid;
         @Option(names = "--seconds", defaultValue = "5")
         int seconds;
         @Option(names = "--top", defaultValue = "20")
         int top;
+        @Option(names = "--profiler", defaultValue = "auto", description = "auto (JFR for a JVM, else perf), jfr or perf")
+        Profiler profiler;
+        @Option(names = "--hz", defaultValue = "99", description = "perf's samples per second (1..999)")
+        int hz;
 
         @Override
         public Integer call() throws Exception {
-            Map<String, Long> folded = JfrStacks.profile(pid, Duration.ofSeconds(seconds), Files.createTempDirectory("sysom-agent"));
+            if (hz < 1 || hz > 999) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--hz: must be 1..999, was " + hz);
+            }
+            if (!Files.isDirectory(Path.of("/proc", Long.toString(pid)))) {
+                System.err.println("--pid: no process " + pid);
+                return 3;
+            }
+            boolean jfr = profiler == Profiler.jfr || (profiler == Profiler.auto && PerfStacks.isJvm(pid));
+            Path work = Files.createTempDirectory("sysom-agent");
+            Map<String, Long> folded = jfr ? JfrStacks.profile(pid, Duration.ofSeconds(seconds), work)
+                    : PerfStacks.profile(pid, Duration.ofSeconds(seconds), hz, work);
+            Files.deleteIfExists(work);
             folded.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
                     .forEach(e -> System.out.println(e.getKey() + " " + e.getValue()));
             return 0;
