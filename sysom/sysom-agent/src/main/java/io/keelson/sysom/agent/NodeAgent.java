@@ -33,7 +33,9 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code sysom-agent}: what runs on each training node. */
 @Command(name = "sysom-agent", mixinStandardHelpOptions = true, subcommands = {NodeAgent.Sample.class, NodeAgent.Stacks.class,
-        NodeAgent.Kernels.class, NodeAgent.FlightRecorder.class, NodeAgent.Publish.class, NodeAgent.Watch.class}, description = "sysom's node agent: samples a process, records its CPU stacks (JFR or perf), reads Kineto traces and + "flight-recorder dumps, sends step reports.")
+        NodeAgent.Kernels.class, NodeAgent.FlightRecorder.class, NodeAgent.Publish.class, NodeAgent.Watch.class},
+        description = "sysom's node agent: samples a process, records its CPU stacks (JFR or perf), reads Kineto traces and flight-recorder dumps, "
+                + "sends step reports.")
 public final class NodeAgent {
 
     public static void main(String[] args) {
@@ -96,8 +98,6 @@ public final class NodeAgent {
     @Command(name = "stacks", description = "Records a process's CPU stacks for a while and prints them folded, most samples first: "
             + "a JVM with JFR, any other process with perf.")
     static final class Stacks implements Callable<Integer> {
-        enum Profiler { auto, jfr, perf }
-
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
         @Option(names = "--pid", required = true, description = "the process (a JVM: jcmd must be able to attach, same user)")
@@ -107,27 +107,32 @@ public final class NodeAgent {
         @Option(names = "--top", defaultValue = "20")
         int top;
         @Option(names = "--profiler", defaultValue = "auto", description = "auto (JFR for a JVM, else perf), jfr or perf")
-        Profiler profiler;
+        StackProfiler.Kind profiler;
         @Option(names = "--hz", defaultValue = "99", description = "perf's samples per second (1..999)")
         int hz;
 
         @Override
         public Integer call() throws Exception {
-            if (hz < 1 || hz > 999) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--hz: must be 1..999, was " + hz);
-            }
+            checkHz(spec, hz);
             if (!Files.isDirectory(Path.of("/proc", Long.toString(pid)))) {
                 System.err.println("--pid: no process " + pid);
                 return 3;
             }
-            boolean jfr = profiler == Profiler.jfr || (profiler == Profiler.auto && PerfStacks.isJvm(pid));
             Path work = Files.createTempDirectory("sysom-agent");
-            Map<String, Long> folded = jfr ? JfrStacks.profile(pid, Duration.ofSeconds(seconds), work)
-                    : PerfStacks.profile(pid, Duration.ofSeconds(seconds), hz, work);
-            Files.deleteIfExists(work);
-            folded.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
-                    .forEach(e -> System.out.println(e.getKey() + " " + e.getValue()));
+            try {
+                StackProfiler.of(profiler, pid, hz, work).profile(pid, Duration.ofSeconds(seconds)).entrySet().stream()
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                        .forEach(e -> System.out.println(e.getKey() + " " + e.getValue()));
+            } finally {
+                Files.deleteIfExists(work);
+            }
             return 0;
+        }
+    }
+
+    private static void checkHz(CommandLine.Model.CommandSpec spec, int hz) {
+        if (hz < 1 || hz > 999) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--hz: must be 1..999, was " + hz);
         }
     }
 
@@ -237,8 +242,9 @@ public final class NodeAgent {
         return m;
     }
 
-    @Command(name = "watch", description = "Runs beside a training rank: samples its process every second and, as its profiler writes "
-            + "traces into a directory, sends each new trace's steps to sysom with the host counters of their spans.")
+    @Command(name = "watch", description = "Runs beside a training rank: samples its process every second and its CPU stacks "
+            + "continuously and, as its profiler writes traces into a directory, sends each new trace's steps to sysom with the host "
+            + "counters and stacks of their spans.")
     static final class Watch implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -256,18 +262,33 @@ public final class NodeAgent {
         Path tokenFile;
         @Option(names = "--tls")
         boolean tls;
+        @Option(names = "--stacks", defaultValue = "auto", description = "CPU stacks of each step: auto (JFR for a JVM, else perf), jfr, perf or off")
+        String stacks;
+        @Option(names = "--stacks-hz", defaultValue = "19", description = "perf's samples per second while watching (1..999; 19 as continuous profilers use)")
+        int hz;
+        @Option(names = "--stacks-window-seconds", defaultValue = "10", description = "length of each recording (1..300)")
+        int windowSeconds;
 
         @Override
         public Integer call() throws Exception {
             if (!Files.isDirectory(dir)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--dir: " + dir + " is not a directory");
             }
+            checkHz(spec, hz);
+            if (windowSeconds < 1 || windowSeconds > 300) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--stacks-window-seconds: must be 1..300, was " + windowSeconds);
+            }
+            Optional<StackProfiler.Kind> stackKind = stacks.equals("off") ? Optional.empty() : Optional.of(kind(spec, stacks));
             String token = token(tokenFile, spec);
             ProcSampler sampler = ProcSampler.host();
             HostHistory history = new HostHistory(TimeUnit.MINUTES.toMicros(30));
+            StackHistory stackHistory = new StackHistory(TimeUnit.MINUTES.toMicros(30));
             TraceDirectory traces = new TraceDirectory(dir);
             AgentOverhead overhead = new AgentOverhead(sampler);
             ManagedChannel channel = channel(endpoint, tls);
+            Path work = Files.createTempDirectory("sysom-agent");
+            Optional<ContinuousStacks> sampling = stackKind.map(k -> new ContinuousStacks(StackProfiler.of(k, pid, hz, work), pid,
+                    Duration.ofSeconds(windowSeconds), stackHistory, () -> System.currentTimeMillis() * 1000, System.err::println).start());
             try {
                 Publisher publisher = new Publisher(channel, token);
                 while (true) {
@@ -278,7 +299,7 @@ public final class NodeAgent {
                     }
                     history.record(System.currentTimeMillis() * 1000, now.get());
                     for (Path trace : traces.poll()) {
-                        List<RankStep> steps = KinetoSteps.read(trace).steps().stream().map(history::join).toList();
+                        List<RankStep> steps = KinetoSteps.read(trace).steps().stream().map(history::join).map(stackHistory::join).toList();
                         StreamEventsResponse r = publisher.publish(job, worldSize, steps);
                         System.out.printf(Locale.ROOT, "{\"trace\":\"%s\",\"steps\":%d,\"kept\":%d,\"rejected\":%d,\"agent_cpu_percent\":%.3f}%n",
                                 trace.getFileName(), steps.size(), r.getAccepted(), r.getRejected(), overhead.percentSinceLast());
@@ -286,7 +307,21 @@ public final class NodeAgent {
                     Thread.sleep(1000);
                 }
             } finally {
+                sampling.ifPresent(ContinuousStacks::close);
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                try {
+                    Files.deleteIfExists(work);
+                } catch (IOException stillRecording) {
+                    // the last window's file is removed by its profiler once it ends
+                }
+            }
+        }
+
+        private static StackProfiler.Kind kind(CommandLine.Model.CommandSpec spec, String value) {
+            try {
+                return StackProfiler.Kind.valueOf(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--stacks: auto, jfr, perf or off, was " + value);
             }
         }
     }
