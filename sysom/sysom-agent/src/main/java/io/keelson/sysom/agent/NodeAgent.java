@@ -299,10 +299,12 @@ public final class NodeAgent {
                     }
                     history.record(System.currentTimeMillis() * 1000, now.get());
                     for (Path trace : traces.poll()) {
-                        List<RankStep> steps = KinetoSteps.read(trace).steps().stream().map(history::join).map(stackHistory::join).toList();
+                        KinetoSteps.Steps read = KinetoSteps.read(trace);
+                        List<RankStep> steps = read.steps().stream().map(history::join).map(stackHistory::join).toList();
                         StreamEventsResponse r = publisher.publish(job, worldSize, steps);
-                        System.out.printf(Locale.ROOT, "{\"trace\":\"%s\",\"steps\":%d,\"kept\":%d,\"rejected\":%d,\"agent_cpu_percent\":%.3f}%n",
-                                trace.getFileName(), steps.size(), r.getAccepted(), r.getRejected(), overhead.percentSinceLast());
+                        System.out.printf(Locale.ROOT, "{\"trace\":\"%s\",\"steps\":%d,\"kept\":%d,\"rejected\":%d,\"skipped_events\":%d,"
+                                        + "\"cut_at_byte\":%d,\"agent_cpu_percent\":%.3f}%n", trace.getFileName(), steps.size(), r.getAccepted(),
+                                r.getRejected(), read.report().skippedEvents(), read.report().truncatedAt().orElse(-1), overhead.percentSinceLast());
                     }
                     Thread.sleep(1000);
                 }
@@ -362,11 +364,15 @@ public final class NodeAgent {
             String token = token(tokenFile, spec);
             List<KinetoSteps.Steps> ranks = new ArrayList<>();
             for (Path trace : traces) {
-                ranks.add(KinetoSteps.read(trace));
+                KinetoSteps.Steps read = KinetoSteps.read(trace);
+                if (read.report().skippedEvents() > 0 || read.report().wasTruncated()) {
+                    System.err.println(trace + ": " + read.report());
+                }
+                ranks.add(read);
             }
             List<RankStep> steps = new ArrayList<>();
             int world = 0;
-            for (KinetoSteps.Steps s : KinetoSteps.align(ranks)) { // each rank's clock onto the first's
+            for (KinetoSteps.Steps s : KinetoSteps.splitWaits(KinetoSteps.align(ranks))) { // each rank's clock onto the first's
                 steps.addAll(s.steps());
                 world = Math.max(world, s.worldSize().orElse(s.rank().orElse(0) + 1));
             }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.io.JsonEOFException;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -44,7 +45,8 @@ public final class KinetoReader {
         int b0 = in.read();
         int b1 = in.read();
         in.reset();
-        InputStream body = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
+        Counted counted = new Counted(b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in);
+        InputStream body = counted;
         ReadReport report = new ReadReport();
         OptionalInt rank = OptionalInt.empty();
         OptionalInt worldSize = OptionalInt.empty();
@@ -81,10 +83,12 @@ public final class KinetoReader {
                     p.skipChildren();
                 }
             }
-        } catch (JsonEOFException | EOFException e) {
-            report.truncated();
-        } catch (JsonParseException e) {
-            report.truncated(); // garbage after a cut: what came before stands
+        } catch (JsonEOFException e) {
+            report.truncated(e.getLocation() == null ? -1 : e.getLocation().getByteOffset());
+        } catch (JsonParseException e) { // garbage after a cut: what came before stands
+            report.truncated(e.getLocation() == null ? -1 : e.getLocation().getByteOffset());
+        } catch (EOFException e) { // a gzip stream cut short
+            report.truncated(counted.count());
         }
         return new TraceInfo(rank, worldSize, backend, base, report);
     }
@@ -161,5 +165,36 @@ public final class KinetoReader {
             }
         }
         return args;
+    }
+
+    /** Counts the (decompressed) bytes handed to the parser, so a gzip stream cut short says where. */
+    private static final class Counted extends FilterInputStream {
+        private long count;
+
+        Counted(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
     }
 }

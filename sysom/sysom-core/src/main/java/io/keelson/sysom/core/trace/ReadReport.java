@@ -1,6 +1,7 @@
 package io.keelson.sysom.core.trace;
 
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /** What reading a trace found: events kept, events skipped by reason, and whether the file ended early. */
@@ -8,7 +9,7 @@ public final class ReadReport {
 
     private long kept;
     private final Map<String, Long> skipped = new TreeMap<>();
-    private boolean truncated;
+    private long truncatedAt = -1;
 
     void kept() {
         kept++;
@@ -18,8 +19,9 @@ public final class ReadReport {
         skipped.merge(reason, 1L, Long::sum);
     }
 
-    void truncated() {
-        truncated = true;
+    /** The input ended, or turned to garbage, at {@code byteOffset} (of the decompressed stream for a gzipped file). */
+    void truncated(long byteOffset) {
+        truncatedAt = Math.max(0, byteOffset);
     }
 
     public long keptEvents() {
@@ -35,11 +37,16 @@ public final class ReadReport {
     }
 
     public boolean wasTruncated() {
-        return truncated;
+        return truncatedAt >= 0;
+    }
+
+    /** Where the input was cut or damaged: what came before was read. */
+    public OptionalLong truncatedAt() {
+        return truncatedAt >= 0 ? OptionalLong.of(truncatedAt) : OptionalLong.empty();
     }
 
     @Override
     public String toString() {
-        return kept + " events" + (skipped.isEmpty() ? "" : ", skipped " + skipped) + (truncated ? ", file truncated" : "");
+        return kept + " events" + (skipped.isEmpty() ? "" : ", skipped " + skipped) + (truncatedAt >= 0 ? ", file cut or damaged at byte " + truncatedAt : "");
     }
 }

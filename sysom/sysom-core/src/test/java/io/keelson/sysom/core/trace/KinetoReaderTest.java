@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -107,6 +108,18 @@ class KinetoReaderTest {
         assertThat(info.report().skippedByReason()).containsExactlyInAnyOrderEntriesOf(Map.of("no phase", 1L, "ts not a number", 1L,
                 "negative duration", 1L));
         assertThat(info.report().wasTruncated()).isTrue();
+        assertThat(info.report().truncatedAt()).hasValue(json.length()); // the cut is where the bytes ended
+        assertThat(info.report().toString()).contains("cut or damaged at byte " + json.length());
+    }
+
+    @Test
+    void aGzippedTraceCutShortSaysWhereAndKeepsItsHead() throws Exception {
+        byte[] whole = Files.readAllBytes(HTA.resolve("critical_path/alexnet/benchmark_result_2869224_1695835535_trace.json.gz"));
+        List<TraceEvent> events = new ArrayList<>();
+        TraceInfo info = new KinetoReader().read(new ByteArrayInputStream(Arrays.copyOf(whole, whole.length / 2)), events::add);
+        assertThat(events).isNotEmpty().hasSizeLessThan(1408);
+        assertThat(info.report().truncatedAt()).isPresent();
+        assertThat(info.report().truncatedAt().getAsLong()).isPositive();
     }
 
     @Test
