@@ -197,6 +197,12 @@ public final class SysomGrpcService extends SysomServiceGrpc.SysomServiceImplBas
         unary(out, () -> {
             List<List<RankStep>> window = window(request.getJob(), request.getWindowSteps(), 8, 1).stream()
                     .filter(s -> s.stream().allMatch(RankStep::completed)).toList();
+            if (request.hasRank()) {
+                Violations v = new Violations();
+                v.check(request.getRank() >= 0 && (window.isEmpty() || window.get(0).stream().anyMatch(s -> s.rank() == request.getRank())), "rank",
+                        "no rank " + request.getRank() + " in job '" + request.getJob() + "'");
+                v.throwIfAny();
+            }
             GetBreakdownResponse.Builder b = GetBreakdownResponse.newBuilder().setBackend(Backend.BACKEND_OFFLINE_ANALYSIS);
             if (window.isEmpty()) {
                 return b.setFromStep(-1).setToStep(-1).build();
@@ -205,6 +211,9 @@ public final class SysomGrpcService extends SysomServiceGrpc.SysomServiceImplBas
             CollectiveTraffic.Summary traffic = CollectiveTraffic.of(window);
             for (int i = 0; i < window.get(0).size(); i++) {
                 int index = i;
+                if (request.hasRank() && window.get(0).get(i).rank() != request.getRank()) {
+                    continue;
+                }
                 CollectiveTraffic.RankTraffic t = traffic.rank(window.get(0).get(i).rank());
                 b.addRanks(RankBreakdown.newBuilder().setRank(window.get(0).get(i).rank())
                         .setBusyMicros(median(window, index, RankStep::busyMicros))
@@ -213,7 +222,8 @@ public final class SysomGrpcService extends SysomServiceGrpc.SysomServiceImplBas
                         .setInCollectivesMicros(median(window, index, s -> s.endMicros() - s.startMicros() - s.busyMicros()))
                         .setWaitMicros(t.waitMicros()).setTransferMicros(t.transferMicros()));
             }
-            traffic.edges().forEach(e -> b.addEdges(EdgeTraffic.newBuilder().setCommunicator(e.communicator()).setFromRank(e.fromRank())
+            traffic.edges().stream().filter(e -> !request.hasRank() || e.fromRank() == request.getRank() || e.toRank() == request.getRank())
+                    .forEach(e -> b.addEdges(EdgeTraffic.newBuilder().setCommunicator(e.communicator()).setFromRank(e.fromRank())
                     .setToRank(e.toRank()).setCollectives(e.collectives()).setBytes(e.bytes()).setSendMicros(e.sendMicros())
                     .setBusGigabytesPerSecond(e.busGigabytesPerSecond())));
             return b.build();

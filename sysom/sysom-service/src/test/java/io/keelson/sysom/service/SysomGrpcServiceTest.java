@@ -131,6 +131,12 @@ class SysomGrpcServiceTest {
             assertThat(e.getBusGigabytesPerSecond()).isPositive();
         });
 
+        GetBreakdownResponse one = stub.getBreakdown(GetBreakdownRequest.newBuilder().setJob("llm-7b").setWindowSteps(4).setRank(13).build());
+        assertThat(one.getRanksList()).singleElement().isEqualTo(breakdown.getRanks(13));
+        assertThat(one.getEdgesList()).isNotEmpty().allSatisfy(e -> assertThat(List.of(e.getFromRank(), e.getToRank())).contains(13));
+        assertThatThrownBy(() -> stub.getBreakdown(GetBreakdownRequest.newBuilder().setJob("llm-7b").setRank(64).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(fields(e)).containsExactly("rank"));
+
         DiagnoseResponse diagnosis = stub.diagnose(DiagnoseRequest.newBuilder().setJob("llm-7b").build());
         assertThat(diagnosis.getBackend()).isEqualTo(Backend.BACKEND_OFFLINE_ANALYSIS);
         assertThat(diagnosis.getFindingsList()).singleElement().satisfies(f -> {
