@@ -29,7 +29,7 @@ public final class ContinuousStacks implements AutoCloseable {
                     Map<String, Long> stacks = profiler.profile(pid, window);
                     history.record(start, clockMicros.getAsLong(), stacks);
                 } catch (IOException e) {
-                    if (!closed) {
+                    if (!closed && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) { // a recording the rank's exit cut is no problem
                         problems.accept("stack sampling stopped: " + e.getMessage());
                     }
                     return;

@@ -266,7 +266,7 @@ public final class NodeAgent {
         String stacks;
         @Option(names = "--stacks-hz", defaultValue = "19", description = "perf's samples per second while watching (1..999; 19 as continuous profilers use)")
         int hz;
-        @Option(names = "--stacks-window-seconds", defaultValue = "10", description = "length of each recording (1..300)")
+        @Option(names = "--stacks-window-seconds", defaultValue = "30", description = "length of each recording (1..300); each costs perf ~0.1 s of CPU")
         int windowSeconds;
 
         @Override
