@@ -1,0 +1,72 @@
+package io.keelson.schedcp.core.bench;
+
+import io.keelson.schedcp.core.sim.Policies;
+import io.keelson.schedcp.core.sim.SchedPolicy;
+import io.keelson.schedcp.core.sim.SimResult;
+import io.keelson.schedcp.core.sim.SimulationCheck;
+import io.keelson.schedcp.core.sim.Simulator;
+import io.keelson.schedcp.core.sim.Task;
+import io.keelson.schedcp.core.sim.Workloads;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * Issue 8's simulator benchmark: every built-in policy on every demonstration workload (makespan, P99 wakeup latency,
+ * fairness) in one table; the simulator's throughput in scheduling events per second on a large workload; and the
+ * verifier's simulation stage per policy, timed. Run with {@code ./keelson bench schedcp}.
+ */
+public final class SimulatorBenchmark {
+
+    private static final long HORIZON = 3_600_000_000L;
+
+    private SimulatorBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        record Case(String name, int cpus, List<Task> tasks) {
+        }
+        List<Case> cases = List.of(new Case("batch 39+1 (2 CPUs)", 2, Workloads.batch()), new Case("latency (2 CPUs)", 2, Workloads.latency(7)),
+                new Case("starvation probe (2 CPUs)", 2, Workloads.starvationProbe(2, 60)));
+        System.out.println("| policy | workload | makespan s | P99 wakeup latency ms | Jain fairness of slowdowns | longest wait s |");
+        System.out.println("|---|---|---:|---:|---:|---:|");
+        for (String p : Policies.names()) {
+            for (Case c : cases) {
+                SimResult r = Simulator.run(c.cpus(), c.tasks(), Policies.byName(p).orElseThrow(), HORIZON);
+                System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.3f | %.1f |%n", p, c.name(), r.makespanMicros() / 1e6,
+                        r.p99ResponseMicros() / 1e3, r.jainFairness(), r.longestWait().map(t -> t.maxWaitMicros() / 1e6).orElse(0.0));
+            }
+        }
+
+        // throughput: 16 CPUs, 16 hogs and 20,000 requests a second for 60 s (1.2 M tasks), fair and FIFO
+        List<Task> big = Workloads.latency(1, 16, 60_000_000, 20_000, 200, 5_000);
+        for (String p : List.of("fair", "fifo", "edf")) {
+            List<Double> rates = new ArrayList<>();
+            long events = 0;
+            for (int round = 0; round < 6; round++) {
+                long t0 = System.nanoTime();
+                SimResult r = Simulator.run(16, big, Policies.byName(p).orElseThrow(), HORIZON);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                events = r.events();
+                if (round > 0) { // the first round warms the JIT
+                    rates.add(r.events() / seconds);
+                }
+            }
+            rates.sort(Double::compare);
+            System.out.printf(Locale.ROOT, "throughput %s: %,d tasks, %,d scheduling events per run, median %,.0f events/s (min %,.0f, max %,.0f; 5 runs)%n",
+                    p, big.size(), events, rates.get(rates.size() / 2), rates.get(0), rates.get(rates.size() - 1));
+        }
+
+        // the verifier's simulation stage, timed per policy
+        for (String p : Policies.names()) {
+            Supplier<SchedPolicy> policy = () -> Policies.byName(p).orElseThrow();
+            SimulationCheck.check(policy); // warm
+            long t0 = System.nanoTime();
+            SimulationCheck.Verdict v = SimulationCheck.check(policy);
+            System.out.printf(Locale.ROOT, "simulation stage %s: %s in %.1f ms%n", p,
+                    v instanceof SimulationCheck.Rejected r ? "rejected (" + r.reason() + ")" : "passed", (System.nanoTime() - t0) / 1e6);
+        }
+    }
+}
