@@ -1,0 +1,138 @@
+package io.keelson.schedcp.core.store;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Workload profiles and what each scheduler did on them (SchedCP's {@code workload} tool): a profile is a described
+ * workload; its history lists executions with the scheduler, its arguments and the result in words and numbers.
+ * Kept in one JSON file, rewritten whole on every change through a synced temporary file and an atomic rename, so
+ * an acknowledged change survives a kill -9 and a crash mid-write leaves the previous file.
+ */
+public final class WorkloadStore {
+
+    public record Profile(@JsonProperty("id") String id, @JsonProperty("description") String description,
+                          @JsonProperty("created_at") String createdAt, @JsonProperty("updated_at") String updatedAt) {
+    }
+
+    public record History(@JsonProperty("id") String id, @JsonProperty("workload_id") String workloadId,
+                          @JsonProperty("execution_id") String executionId, @JsonProperty("scheduler_name") String schedulerName,
+                          @JsonProperty("args") List<String> args, @JsonProperty("result_description") String resultDescription,
+                          @JsonProperty("created_at") String createdAt) {
+    }
+
+    private record Data(@JsonProperty("workloads") List<Profile> workloads, @JsonProperty("history") List<History> history) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final Path file;
+    private final Clock clock;
+    private final List<Profile> workloads = new ArrayList<>();
+    private final List<History> history = new ArrayList<>();
+
+    private WorkloadStore(Path file, Clock clock) {
+        this.file = file;
+        this.clock = clock;
+    }
+
+    public static WorkloadStore open(Path file, Clock clock) {
+        WorkloadStore store = new WorkloadStore(file, clock);
+        try {
+            if (Files.exists(file)) {
+                Data d = JSON.readValue(file.toFile(), Data.class);
+                store.workloads.addAll(d.workloads() == null ? List.of() : d.workloads());
+                store.history.addAll(d.history() == null ? List.of() : d.history());
+            } else {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("workload store " + file + ": " + e.getMessage(), e);
+        }
+        return store;
+    }
+
+    public synchronized Profile create(String description) {
+        String now = clock.instant().toString();
+        Profile p = new Profile("wl-" + UUID.randomUUID(), description, now, now);
+        workloads.add(p);
+        saveOrUndo(() -> workloads.remove(p));
+        return p;
+    }
+
+    public synchronized List<Profile> list() {
+        return List.copyOf(workloads);
+    }
+
+    public synchronized Optional<Profile> get(String workloadId) {
+        return workloads.stream().filter(p -> p.id().equals(workloadId)).findFirst();
+    }
+
+    /** Records what {@code schedulerName} did on the workload; the profile's {@code updated_at} moves. */
+    public synchronized History addHistory(String workloadId, String executionId, String schedulerName, List<String> args, String result) {
+        int at = indexOf(workloadId);
+        String now = clock.instant().toString();
+        History h = new History("h-" + UUID.randomUUID(), workloadId, executionId, schedulerName, List.copyOf(args), result, now);
+        history.add(h);
+        Profile p = workloads.get(at);
+        workloads.set(at, new Profile(p.id(), p.description(), p.createdAt(), now));
+        saveOrUndo(() -> {
+            history.remove(h);
+            workloads.set(at, p);
+        });
+        return h;
+    }
+
+    public synchronized List<History> history(String workloadId) {
+        indexOf(workloadId);
+        return history.stream().filter(h -> h.workloadId().equals(workloadId)).toList();
+    }
+
+    private int indexOf(String workloadId) {
+        for (int i = 0; i < workloads.size(); i++) {
+            if (workloads.get(i).id().equals(workloadId)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("workload_id: no workload '" + workloadId + "'");
+    }
+
+    /** Writes the store; if that fails, {@code undo} puts memory back as the file still has it. */
+    private void saveOrUndo(Runnable undo) {
+        try {
+            save();
+        } catch (UncheckedIOException e) {
+            undo.run();
+            throw e;
+        }
+    }
+
+    private void save() {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(new Data(workloads, history));
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(bytes));
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("workload store " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
