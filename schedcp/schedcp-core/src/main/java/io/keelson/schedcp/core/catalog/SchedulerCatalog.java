@@ -55,7 +55,7 @@ public final class SchedulerCatalog {
             this.performanceProfile = performanceProfile;
         }
 
-        boolean matches(String query) {
+        public boolean matches(String query) {
             String q = query.toLowerCase(Locale.ROOT);
             return name.toLowerCase(Locale.ROOT).contains(q) || description.toLowerCase(Locale.ROOT).contains(q)
                     || useCases.stream().anyMatch(u -> u.toLowerCase(Locale.ROOT).contains(q));

@@ -1,17 +1,9 @@
 package io.keelson.schedcp.core.store;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +13,8 @@ import java.util.UUID;
 /**
  * Workload profiles and what each scheduler did on them (SchedCP's {@code workload} tool): a profile is a described
  * workload; its history lists executions with the scheduler, its arguments and the result in words and numbers.
- * Kept in one JSON file, rewritten whole on every change through a synced temporary file and an atomic rename, so
- * an acknowledged change survives a kill -9 and a crash mid-write leaves the previous file.
+ * Kept in one {@link JsonFile}, rewritten whole on every change, so an acknowledged change survives a kill -9 and a
+ * crash mid-write leaves the previous file.
  */
 public final class WorkloadStore {
 
@@ -39,8 +31,6 @@ public final class WorkloadStore {
     private record Data(@JsonProperty("workloads") List<Profile> workloads, @JsonProperty("history") List<History> history) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
     private final Path file;
     private final Clock clock;
     private final List<Profile> workloads = new ArrayList<>();
@@ -53,17 +43,10 @@ public final class WorkloadStore {
 
     public static WorkloadStore open(Path file, Clock clock) {
         WorkloadStore store = new WorkloadStore(file, clock);
-        try {
-            if (Files.exists(file)) {
-                Data d = JSON.readValue(file.toFile(), Data.class);
-                store.workloads.addAll(d.workloads() == null ? List.of() : d.workloads());
-                store.history.addAll(d.history() == null ? List.of() : d.history());
-            } else {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("workload store " + file + ": " + e.getMessage(), e);
-        }
+        JsonFile.read(file, Data.class).ifPresent(d -> {
+            store.workloads.addAll(d.workloads() == null ? List.of() : d.workloads());
+            store.history.addAll(d.history() == null ? List.of() : d.history());
+        });
         return store;
     }
 
@@ -123,16 +106,6 @@ public final class WorkloadStore {
     }
 
     private void save() {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(new Data(workloads, history));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(bytes));
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("workload store " + file + ": " + e.getMessage(), e);
-        }
+        JsonFile.write(file, new Data(workloads, history));
     }
 }

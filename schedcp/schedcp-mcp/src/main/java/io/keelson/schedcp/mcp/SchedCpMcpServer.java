@@ -1,0 +1,75 @@
+package io.keelson.schedcp.mcp;
+
+import io.keelson.schedcp.core.catalog.SchedulerCatalog;
+import io.keelson.schedcp.core.catalog.SchedulerRepository;
+import io.keelson.schedcp.core.exec.SchedExt;
+import io.keelson.schedcp.core.exec.SchedulerRunner;
+import io.keelson.schedcp.core.monitor.SystemMonitor;
+import io.keelson.schedcp.core.store.WorkloadStore;
+import io.keelson.schedcp.core.verify.BpfVerifier;
+import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * SchedCP's MCP server over stdio, drop-in for the public one's 7 tools. State (workload profiles and history, created
+ * schedulers and their sources) lives under {@code STATE_DIR}; scheduler binaries are taken only from
+ * {@code SCHEDULERS_DIR} (scx packages install them in /usr/bin). Start:
+ * {@code java -cp <classpath> io.keelson.schedcp.mcp.SchedCpMcpServer STATE_DIR [SCHEDULERS_DIR]}.
+ */
+public final class SchedCpMcpServer implements AutoCloseable {
+
+    private final McpSyncServer server;
+    private final SchedulerRunner runner;
+    private final SystemMonitor monitor;
+
+    private SchedCpMcpServer(Path state, Path schedulersDir, InputStream in, OutputStream out) throws IOException {
+        Files.createDirectories(state);
+        Clock clock = Clock.systemUTC();
+        SchedulerRepository repository = SchedulerRepository.open(SchedulerCatalog.bundled(), state.resolve("schedulers.json"), clock);
+        this.runner = new SchedulerRunner(schedulersDir, repository::knows, SchedExt.ROOT, clock, SchedulerRunner.GRACE);
+        this.monitor = new SystemMonitor(Path.of("/proc"), clock, Duration.ofSeconds(1));
+        Path work = Files.createDirectories(state.resolve("work"));
+        SchedCpTools toolset = new SchedCpTools(repository, runner, WorkloadStore.open(state.resolve("workloads.json"), clock), monitor,
+                new BpfVerifier(BpfVerifier.clangOnPath(), SchedExt.ROOT), work, clock);
+        JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(tools.jackson.databind.json.JsonMapper.builder().build());
+        this.server = McpServer.sync(new StdioServerTransportProvider(mapper, in, out)).serverInfo("keelson-schedcp", "0.1.0")
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build()).tools(toolset.specifications(mapper)).build();
+    }
+
+    public static SchedCpMcpServer start(Path state, Path schedulersDir, InputStream in, OutputStream out) throws IOException {
+        return new SchedCpMcpServer(state, schedulersDir, in, out);
+    }
+
+    @Override
+    public void close() {
+        server.closeGracefully();
+        runner.close();
+        monitor.close();
+    }
+
+    /** {@code SchedCpMcpServer STATE_DIR [SCHEDULERS_DIR]}: serves MCP on stdin/stdout until the client goes away. */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: SchedCpMcpServer STATE_DIR [SCHEDULERS_DIR (default /usr/bin)]");
+            System.exit(2);
+        }
+        // stdout is the MCP channel: one stray println from any library would end the client's session
+        PrintStream channel = System.out;
+        System.setOut(System.err);
+        SchedCpMcpServer server = start(Path.of(args[0]), Path.of(args.length > 1 ? args[1] : "/usr/bin"), System.in, channel);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        Thread.currentThread().join();
+    }
+}
