@@ -7,7 +7,10 @@ import io.keelson.schedcp.core.catalog.SchedulerRepository;
 import io.keelson.schedcp.core.exec.SchedulerRunner;
 import io.keelson.schedcp.core.monitor.SystemMonitor;
 import io.keelson.schedcp.core.store.WorkloadStore;
+import io.keelson.schedcp.core.sim.PolicyDsl;
 import io.keelson.schedcp.core.verify.BpfVerifier;
+import io.keelson.schedcp.core.verify.PolicyVerifier;
+import io.keelson.schedcp.core.verify.VerificationReport;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -74,8 +77,10 @@ final class SchedCpTools {
                 tool(mapper, "get_execution_status", "Status, times, exit code and output of a scheduler execution, and whether sched_ext has it loaded.",
                         "{\"type\":\"object\",\"properties\":{\"execution_id\":{\"type\":\"string\"}},\"required\":[\"execution_id\"],\"additionalProperties\":false}",
                         Set.of("execution_id"), a -> execution(runner.status(a.string("execution_id")), true)),
-                tool(mapper, "create_and_verify_scheduler", "Verify a sched_ext scheduler written in BPF C (static checks and clang where installed, "
-                        + "the kernel stage where sched_ext exists) and register it as a new, non-production scheduler version.",
+                tool(mapper, "create_and_verify_scheduler", "Verify a scheduler and register it as a new, non-production scheduler version: sched_ext "
+                        + "BPF C (static checks, clang where installed, the kernel stage where sched_ext exists), or a policy in the simulator's language "
+                        + "('policy NAME' / 'order by KEY [asc|desc], ...' / 'slice 3ms|to-completion'; keys arrival, work, remaining, deadline, vruntime, id), "
+                        + "which is also run in the scheduler simulator and rejected if it starves a task or idles CPUs.",
                         "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"pattern\":\"^scx_[a-z0-9_]{1,40}$\"},\"source_code\":{\"type\":\"string\"},"
                                 + "\"description\":{\"type\":\"string\",\"maxLength\":100},\"algorithm\":{\"type\":\"string\"},\"use_cases\":{\"type\":\"array\","
                                 + "\"items\":{\"type\":\"string\"}},\"characteristics\":{\"type\":\"string\"},\"limitations\":{\"type\":\"string\"},"
@@ -179,7 +184,7 @@ final class SchedCpTools {
             throw new ToolArgs.BadArgument("description: at most 100 characters, was " + description.length());
         }
         String source = a.string("source_code");
-        BpfVerifier.Report report = verifier.verify(source, workDir);
+        VerificationReport report = PolicyDsl.looksLikePolicy(source) ? PolicyVerifier.verify(source) : verifier.verify(source, workDir);
         SchedulerRepository.Version v = repository.add(new SchedulerRepository.Created(a.string("name"), description, a.optionalString("algorithm").orElse(""),
                 a.strings("use_cases"), a.optionalString("characteristics").orElse(""), a.optionalString("limitations").orElse(""),
                 a.optionalString("performance_profile").orElse(""), List.of()), source, report);

@@ -137,6 +137,17 @@ class SchedCpMcpServerTest {
         assertThat(unsafe.get("stages").get(0).get("detail").asText()).contains("line 3", "bpf_probe_write_user");
         assertThat(refused("create_and_verify_scheduler", Map.of("name", "scx_rusty", "source_code", source, "description", "x")))
                 .contains("catalogue scheduler");
+
+        // a policy in the simulator's language runs in the simulator: a starving one is rejected with the starved task
+        JsonNode starving = ok("create_and_verify_scheduler", Map.of("name", "scx_agent_sjf", "description", "shortest first",
+                "source_code", "policy shortest\norder by work asc\nslice to-completion\n"));
+        assertThat(starving.get("accepted").asBoolean()).isFalse();
+        assertThat(starving.get("stages").get(1).get("verdict").asText()).isEqualTo("rejected");
+        assertThat(starving.get("stages").get(1).get("detail").asText()).contains("task 0 (long)");
+        JsonNode ljf = ok("create_and_verify_scheduler", Map.of("name", "scx_agent_ljf", "description", "longest first",
+                "source_code", "policy longest\norder by work desc\nslice to-completion\n"));
+        assertThat(ljf.get("accepted").asBoolean()).isTrue();
+        assertThat(ljf.get("stages").get(1).get("detail").asText()).contains("batch-39+1: makespan 25.00 s");
     }
 
     @Test

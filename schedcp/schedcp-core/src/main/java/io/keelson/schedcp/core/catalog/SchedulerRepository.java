@@ -1,8 +1,9 @@
 package io.keelson.schedcp.core.catalog;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.keelson.schedcp.core.sim.PolicyDsl;
 import io.keelson.schedcp.core.store.JsonFile;
-import io.keelson.schedcp.core.verify.BpfVerifier;
+import io.keelson.schedcp.core.verify.VerificationReport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +28,7 @@ import java.util.stream.Stream;
 public final class SchedulerRepository {
 
     public record Version(@JsonProperty("version") int version, @JsonProperty("sha256") String sha256, @JsonProperty("created_at") String createdAt,
-                          @JsonProperty("accepted") boolean accepted, @JsonProperty("stages") List<BpfVerifier.Stage> stages) {
+                          @JsonProperty("accepted") boolean accepted, @JsonProperty("stages") List<VerificationReport.Stage> stages) {
     }
 
     public record Created(@JsonProperty("name") String name, @JsonProperty("description") String description,
@@ -82,7 +83,7 @@ public final class SchedulerRepository {
     }
 
     /** Adds a version of a created scheduler (a new one at version 1), with its source and its verdicts. */
-    public synchronized Version add(Created description, String source, BpfVerifier.Report report) {
+    public synchronized Version add(Created description, String source, VerificationReport report) {
         if (!SchedulerCatalog.NAME.matcher(description.name()).matches()) {
             throw new IllegalArgumentException("name: must match " + SchedulerCatalog.NAME.pattern() + ", was '" + description.name() + "'");
         }
@@ -98,7 +99,7 @@ public final class SchedulerRepository {
                 description.characteristics(), description.limitations(), description.performanceProfile(), List.copyOf(versions));
         try {
             Files.createDirectories(sources);
-            Files.writeString(sources.resolve(description.name() + "-v" + number + ".bpf.c"), source);
+            Files.writeString(sources.resolve(description.name() + "-v" + number + (PolicyDsl.looksLikePolicy(source) ? ".policy" : ".bpf.c")), source);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -56,7 +56,12 @@ public final class Policies {
      * starve the others by catching up.
      */
     public static SchedPolicy fair() {
-        return new QueuePolicy("fair", Comparator.comparingLong(TaskState::vruntime), FAIR_SLICE_MICROS) {
+        return fair("fair", Comparator.comparingLong(TaskState::vruntime), FAIR_SLICE_MICROS);
+    }
+
+    /** A fair policy with its own order (which should begin with virtual runtime) and slice: what the policy DSL builds. */
+    static SchedPolicy fair(String name, Comparator<TaskState> order, long slice) {
+        return new QueuePolicy(name, order, slice) {
             private long minVruntime;
 
             @Override

@@ -24,18 +24,6 @@ public final class BpfVerifier {
 
     public static final int MAX_SOURCE_BYTES = 256 * 1024;
 
-    public enum Outcome { PASSED, SKIPPED, REJECTED, FAILED, KERNEL_UNSUPPORTED, UNIMPLEMENTED }
-
-    public record Stage(String stage, Outcome outcome, String detail) {
-    }
-
-    public record Report(List<Stage> stages) {
-        /** Passed unless a stage rejected or failed (skipped and unsupported stages are said, not counted against it). */
-        public boolean accepted() {
-            return stages.stream().noneMatch(s -> s.outcome() == Outcome.REJECTED || s.outcome() == Outcome.FAILED);
-        }
-    }
-
     /** What a sched_ext scheduler never calls: writing user memory, overriding kernel returns, signals; and inline assembly. */
     private static final List<Pattern> UNSAFE = List.of(Pattern.compile("\\bbpf_probe_write_user\\b"), Pattern.compile("\\bbpf_override_return\\b"),
             Pattern.compile("\\bbpf_send_signal(_thread)?\\b"), Pattern.compile("\\b(__)?asm(__)?\\b"));
@@ -60,49 +48,52 @@ public final class BpfVerifier {
         return Optional.empty();
     }
 
-    public Report verify(String source, Path workDir) {
-        List<Stage> stages = new ArrayList<>();
-        Stage statics = staticStage(source, workDir);
+    public VerificationReport verify(String source, Path workDir) {
+        List<VerificationReport.Stage> stages = new ArrayList<>();
+        VerificationReport.Stage statics = staticStage(source, workDir);
         stages.add(statics);
-        if (statics.outcome() == Outcome.REJECTED || statics.outcome() == Outcome.FAILED) {
-            return new Report(stages);
+        if (statics.outcome() == VerificationReport.Outcome.REJECTED || statics.outcome() == VerificationReport.Outcome.FAILED) {
+            return new VerificationReport(stages);
         }
-        stages.add(new Stage("simulation", Outcome.SKIPPED, "BPF C does not run in the simulator; policies in the simulator's form do"));
+        stages.add(new VerificationReport.Stage("simulation", VerificationReport.Outcome.SKIPPED,
+                "BPF C does not run in the simulator; policies in the simulator's language do"));
         SchedExt kernel = SchedExt.probe(schedExtRoot);
         stages.add(kernel.supported()
-                ? new Stage("kernel", Outcome.UNIMPLEMENTED, "sched_ext is present (state " + kernel.state() + "); loading a compiled scheduler is not built yet")
-                : new Stage("kernel", Outcome.KERNEL_UNSUPPORTED, "no " + schedExtRoot + ": this kernel is built without CONFIG_SCHED_CLASS_EXT; nothing was loaded"));
-        return new Report(stages);
+                ? new VerificationReport.Stage("kernel", VerificationReport.Outcome.UNIMPLEMENTED, "sched_ext is present (state " + kernel.state()
+                        + "); loading a compiled scheduler is not built yet")
+                : new VerificationReport.Stage("kernel", VerificationReport.Outcome.KERNEL_UNSUPPORTED, "no " + schedExtRoot
+                        + ": this kernel is built without CONFIG_SCHED_CLASS_EXT; nothing was loaded"));
+        return new VerificationReport(stages);
     }
 
-    private Stage staticStage(String source, Path workDir) {
+    private VerificationReport.Stage staticStage(String source, Path workDir) {
         if (source.getBytes(StandardCharsets.UTF_8).length > MAX_SOURCE_BYTES) {
-            return new Stage("static", Outcome.REJECTED, "source_code: larger than " + MAX_SOURCE_BYTES / 1024 + " KiB");
+            return new VerificationReport.Stage("static", VerificationReport.Outcome.REJECTED, "source_code: larger than " + MAX_SOURCE_BYTES / 1024 + " KiB");
         }
         if (!source.contains("struct_ops") && !source.contains("SCX_OPS_DEFINE")) {
-            return new Stage("static", Outcome.REJECTED, "source_code: no sched_ext ops (SCX_OPS_DEFINE or a struct_ops section): not a scheduler");
+            return new VerificationReport.Stage("static", VerificationReport.Outcome.REJECTED, "source_code: no sched_ext ops (SCX_OPS_DEFINE or a struct_ops section): not a scheduler");
         }
         for (Pattern p : UNSAFE) {
             Matcher m = p.matcher(source);
             if (m.find()) {
-                return new Stage("static", Outcome.REJECTED, "source_code: line " + line(source, m.start()) + " uses '" + m.group()
+                return new VerificationReport.Stage("static", VerificationReport.Outcome.REJECTED, "source_code: line " + line(source, m.start()) + " uses '" + m.group()
                         + "', which a scheduler never needs");
             }
         }
         Matcher include = INCLUDE.matcher(source);
         while (include.find()) {
             if (include.group(1).startsWith("/") || include.group(1).contains("..")) {
-                return new Stage("static", Outcome.REJECTED, "source_code: line " + line(source, include.start()) + " includes '" + include.group(1)
+                return new VerificationReport.Stage("static", VerificationReport.Outcome.REJECTED, "source_code: line " + line(source, include.start()) + " includes '" + include.group(1)
                         + "' outside the include path");
             }
         }
         if (clang.isEmpty()) {
-            return new Stage("static", Outcome.SKIPPED, "checked for unsafe calls; not compiled: clang is not installed");
+            return new VerificationReport.Stage("static", VerificationReport.Outcome.SKIPPED, "checked for unsafe calls; not compiled: clang is not installed");
         }
         return compile(source, workDir);
     }
 
-    private Stage compile(String source, Path workDir) {
+    private VerificationReport.Stage compile(String source, Path workDir) {
         try {
             Path src = Files.createTempFile(workDir, "scheduler-", ".bpf.c");
             Path obj = src.resolveSibling(src.getFileName().toString().replace(".bpf.c", ".bpf.o"));
@@ -113,19 +104,19 @@ public final class BpfVerifier {
                 String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!p.waitFor(120, TimeUnit.SECONDS)) {
                     p.destroyForcibly().waitFor();
-                    return new Stage("static", Outcome.FAILED, "clang ran over 120 s");
+                    return new VerificationReport.Stage("static", VerificationReport.Outcome.FAILED, "clang ran over 120 s");
                 }
-                return p.exitValue() == 0 ? new Stage("static", Outcome.PASSED, "compiled with clang -target bpf (" + Files.size(obj) + " bytes)")
-                        : new Stage("static", Outcome.FAILED, "clang -target bpf failed:\n" + log.strip());
+                return p.exitValue() == 0 ? new VerificationReport.Stage("static", VerificationReport.Outcome.PASSED, "compiled with clang -target bpf (" + Files.size(obj) + " bytes)")
+                        : new VerificationReport.Stage("static", VerificationReport.Outcome.FAILED, "clang -target bpf failed:\n" + log.strip());
             } finally {
                 Files.deleteIfExists(src);
                 Files.deleteIfExists(obj);
             }
         } catch (IOException e) {
-            return new Stage("static", Outcome.FAILED, "could not run clang: " + e.getMessage());
+            return new VerificationReport.Stage("static", VerificationReport.Outcome.FAILED, "could not run clang: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Stage("static", Outcome.FAILED, "interrupted");
+            return new VerificationReport.Stage("static", VerificationReport.Outcome.FAILED, "interrupted");
         }
     }
 
