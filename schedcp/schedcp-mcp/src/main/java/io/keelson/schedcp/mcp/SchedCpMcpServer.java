@@ -1,26 +1,16 @@
 package io.keelson.schedcp.mcp;
 
-import io.keelson.schedcp.core.catalog.SchedulerCatalog;
-import io.keelson.schedcp.core.catalog.SchedulerRepository;
-import io.keelson.schedcp.core.exec.SchedExt;
-import io.keelson.schedcp.core.exec.SchedulerRunner;
-import io.keelson.schedcp.core.monitor.SystemMonitor;
-import io.keelson.schedcp.core.store.WorkloadStore;
-import io.keelson.schedcp.core.verify.BpfVerifier;
+import io.keelson.schedcp.core.SchedCp;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 
 /**
  * SchedCP's MCP server over stdio, drop-in for the public one's 7 tools. State (workload profiles and history, created
@@ -31,32 +21,23 @@ import java.time.Duration;
 public final class SchedCpMcpServer implements AutoCloseable {
 
     private final McpSyncServer server;
-    private final SchedulerRunner runner;
-    private final SystemMonitor monitor;
+    private final SchedCp schedcp;
 
-    private SchedCpMcpServer(Path state, Path schedulersDir, InputStream in, OutputStream out) throws IOException {
-        Files.createDirectories(state);
-        Clock clock = Clock.systemUTC();
-        SchedulerRepository repository = SchedulerRepository.open(SchedulerCatalog.bundled(), state.resolve("schedulers.json"), clock);
-        this.runner = new SchedulerRunner(schedulersDir, repository::knows, SchedExt.ROOT, clock, SchedulerRunner.GRACE);
-        this.monitor = new SystemMonitor(Path.of("/proc"), clock, Duration.ofSeconds(1));
-        Path work = Files.createDirectories(state.resolve("work"));
-        SchedCpTools toolset = new SchedCpTools(repository, runner, WorkloadStore.open(state.resolve("workloads.json"), clock), monitor,
-                new BpfVerifier(BpfVerifier.clangOnPath(), SchedExt.ROOT), work, clock);
+    private SchedCpMcpServer(Path state, Path schedulersDir, InputStream in, OutputStream out) {
+        this.schedcp = SchedCp.open(state, schedulersDir);
         JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(tools.jackson.databind.json.JsonMapper.builder().build());
         this.server = McpServer.sync(new StdioServerTransportProvider(mapper, in, out)).serverInfo("keelson-schedcp", "0.1.0")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build()).tools(toolset.specifications(mapper)).build();
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build()).tools(new SchedCpTools(schedcp).specifications(mapper)).build();
     }
 
-    public static SchedCpMcpServer start(Path state, Path schedulersDir, InputStream in, OutputStream out) throws IOException {
+    public static SchedCpMcpServer start(Path state, Path schedulersDir, InputStream in, OutputStream out) {
         return new SchedCpMcpServer(state, schedulersDir, in, out);
     }
 
     @Override
     public void close() {
         server.closeGracefully();
-        runner.close();
-        monitor.close();
+        schedcp.close();
     }
 
     /** {@code SchedCpMcpServer STATE_DIR [SCHEDULERS_DIR]}: serves MCP on stdin/stdout until the client goes away. */

@@ -2,25 +2,21 @@ package io.keelson.schedcp.mcp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keelson.schedcp.core.SchedCp;
 import io.keelson.schedcp.core.catalog.SchedulerCatalog;
 import io.keelson.schedcp.core.catalog.SchedulerRepository;
 import io.keelson.schedcp.core.exec.SchedulerRunner;
 import io.keelson.schedcp.core.monitor.SystemMonitor;
 import io.keelson.schedcp.core.store.WorkloadStore;
-import io.keelson.schedcp.core.sim.PolicyDsl;
-import io.keelson.schedcp.core.verify.BpfVerifier;
-import io.keelson.schedcp.core.verify.PolicyVerifier;
-import io.keelson.schedcp.core.verify.VerificationReport;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
 
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -40,24 +36,11 @@ final class SchedCpTools {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final SchedulerRepository repository;
-    private final SchedulerRunner runner;
-    private final WorkloadStore workloads;
-    private final SystemMonitor monitor;
-    private final BpfVerifier verifier;
-    private final Path workDir;
-    private final Clock clock;
+    private final SchedCp schedcp;
     private volatile String lastMonitorSession;
 
-    SchedCpTools(SchedulerRepository repository, SchedulerRunner runner, WorkloadStore workloads, SystemMonitor monitor, BpfVerifier verifier,
-                 Path workDir, Clock clock) {
-        this.repository = repository;
-        this.runner = runner;
-        this.workloads = workloads;
-        this.monitor = monitor;
-        this.verifier = verifier;
-        this.workDir = workDir;
-        this.clock = clock;
+    SchedCpTools(SchedCp schedcp) {
+        this.schedcp = schedcp;
     }
 
     List<McpServerFeatures.SyncToolSpecification> specifications(McpJsonMapper mapper) {
@@ -73,10 +56,10 @@ final class SchedCpTools {
                         Set.of("name", "args"), this::runScheduler),
                 tool(mapper, "stop_scheduler", "Stop a running scheduler (SIGTERM, then SIGKILL after 5 s).",
                         "{\"type\":\"object\",\"properties\":{\"execution_id\":{\"type\":\"string\"}},\"required\":[\"execution_id\"],\"additionalProperties\":false}",
-                        Set.of("execution_id"), a -> execution(runner.stop(a.string("execution_id")), false)),
+                        Set.of("execution_id"), a -> execution(schedcp.runner().stop(a.string("execution_id")), false)),
                 tool(mapper, "get_execution_status", "Status, times, exit code and output of a scheduler execution, and whether sched_ext has it loaded.",
                         "{\"type\":\"object\",\"properties\":{\"execution_id\":{\"type\":\"string\"}},\"required\":[\"execution_id\"],\"additionalProperties\":false}",
-                        Set.of("execution_id"), a -> execution(runner.status(a.string("execution_id")), true)),
+                        Set.of("execution_id"), a -> execution(schedcp.runner().status(a.string("execution_id")), true)),
                 tool(mapper, "create_and_verify_scheduler", "Verify a scheduler and register it as a new, non-production scheduler version: sched_ext "
                         + "BPF C (static checks, clang where installed, the kernel stage where sched_ext exists), or a policy in the simulator's language "
                         + "('policy NAME' / 'order by KEY [asc|desc], ...' / 'slice 3ms|to-completion'; keys arrival, work, remaining, deadline, vruntime, id), "
@@ -116,7 +99,7 @@ final class SchedCpTools {
 
     private Object listSchedulers(ToolArgs a) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (SchedulerCatalog.Scheduler s : repository.search(a.optionalString("name"), a.optionalBoolean("production_ready"))) {
+        for (SchedulerCatalog.Scheduler s : schedcp.schedulers(a.optionalString("name"), a.optionalBoolean("production_ready"))) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", s.name());
             m.put("production_ready", s.productionReady());
@@ -146,7 +129,7 @@ final class SchedCpTools {
     }
 
     private Object runScheduler(ToolArgs a) {
-        SchedulerRunner.Execution e = runner.run(a.string("name"), a.strings("args"));
+        SchedulerRunner.Execution e = schedcp.runner().run(a.string("name"), a.strings("args"));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("execution_id", e.executionId());
         m.put("scheduler", e.schedulerName());
@@ -163,7 +146,7 @@ final class SchedCpTools {
             m.put("status", e.status());
             return m;
         }
-        Instant now = clock.instant();
+        Instant now = schedcp.clock().instant();
         m.put("scheduler_name", e.schedulerName());
         m.put("command", e.command());
         m.put("args", e.args());
@@ -179,22 +162,17 @@ final class SchedCpTools {
     }
 
     private Object createAndVerify(ToolArgs a) {
-        String description = a.string("description");
-        if (description.length() > 100) {
-            throw new ToolArgs.BadArgument("description: at most 100 characters, was " + description.length());
-        }
-        String source = a.string("source_code");
-        VerificationReport report = PolicyDsl.looksLikePolicy(source) ? PolicyVerifier.verify(source) : verifier.verify(source, workDir);
-        SchedulerRepository.Version v = repository.add(new SchedulerRepository.Created(a.string("name"), description, a.optionalString("algorithm").orElse(""),
-                a.strings("use_cases"), a.optionalString("characteristics").orElse(""), a.optionalString("limitations").orElse(""),
-                a.optionalString("performance_profile").orElse(""), List.of()), source, report);
+        SchedCp.Verified v = schedcp.createAndVerify(new SchedulerRepository.Created(a.string("name"), a.string("description"),
+                a.optionalString("algorithm").orElse(""), a.strings("use_cases"), a.optionalString("characteristics").orElse(""),
+                a.optionalString("limitations").orElse(""), a.optionalString("performance_profile").orElse(""), List.of()), a.string("source_code"));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", a.string("name"));
-        m.put("version", v.version());
-        m.put("accepted", v.accepted());
+        m.put("version", v.version().version());
+        m.put("accepted", v.version().accepted());
         m.put("production_ready", false);
         List<Map<String, Object>> stages = new ArrayList<>();
-        report.stages().forEach(s -> stages.add(Map.of("stage", s.stage(), "verdict", s.outcome().name().toLowerCase().replace('_', '-'), "detail", s.detail())));
+        v.report().stages().forEach(s -> stages.add(Map.of("stage", s.stage(), "verdict", s.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                "detail", s.detail())));
         m.put("stages", stages);
         return m;
     }
@@ -202,20 +180,18 @@ final class SchedCpTools {
     private Object workload(ToolArgs a) {
         switch (a.string("command")) {
             case "create" -> {
-                return Map.of("workload_id", workloads.create(a.string("description")).id());
+                return Map.of("workload_id", schedcp.workloads().create(a.string("description")).id());
             }
             case "list" -> {
-                return Map.of("workloads", workloads.list());
+                return Map.of("workloads", schedcp.workloads().list());
             }
             case "get_history" -> {
                 String id = a.string("workload_id");
-                return Map.of("workload", workloads.get(id).orElseThrow(() -> new ToolArgs.BadArgument("workload_id: no workload '" + id + "'")),
-                        "history", workloads.history(id));
+                return Map.of("workload", schedcp.workloads().get(id).orElseThrow(() -> new ToolArgs.BadArgument("workload_id: no workload '" + id + "'")),
+                        "history", schedcp.workloads().history(id));
             }
             case "add_history" -> {
-                SchedulerRunner.Execution e = runner.status(a.string("execution_id"));
-                WorkloadStore.History h = workloads.addHistory(a.string("workload_id"), e.executionId(), e.schedulerName(), e.args(),
-                        a.string("result_description"));
+                WorkloadStore.History h = schedcp.addHistory(a.string("workload_id"), a.string("execution_id"), a.string("result_description"));
                 return Map.of("history_id", h.id(), "workload_id", h.workloadId());
             }
             default -> throw new ToolArgs.BadArgument("command: create, list, get_history or add_history, was '" + a.string("command") + "'");
@@ -225,13 +201,13 @@ final class SchedCpTools {
     private Object systemMonitor(ToolArgs a) {
         switch (a.string("command")) {
             case "start" -> {
-                lastMonitorSession = monitor.start();
+                lastMonitorSession = schedcp.monitor().start();
                 return Map.of("session_id", lastMonitorSession, "status", "started");
             }
             case "stop" -> {
                 String id = a.optionalString("session_id").or(() -> Optional.ofNullable(lastMonitorSession))
                         .orElseThrow(() -> new ToolArgs.BadArgument("session_id: no monitoring session was started"));
-                SystemMonitor.Summary s = monitor.stop(id);
+                SystemMonitor.Summary s = schedcp.monitor().stop(id);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("session_id", id);
                 m.put("duration_secs", s.durationSecs());

@@ -7,7 +7,11 @@ import io.keelson.schedcp.core.sim.SimulationCheck;
 import io.keelson.schedcp.core.sim.Simulator;
 import io.keelson.schedcp.core.sim.Task;
 import io.keelson.schedcp.core.sim.Workloads;
+import io.keelson.schedcp.core.workload.ProcessBatch;
+import io.keelson.schedcp.core.workload.WakeupLatencyProbe;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +20,8 @@ import java.util.function.Supplier;
 /**
  * Issue 8's simulator benchmark: every built-in policy on every demonstration workload (makespan, P99 wakeup latency,
  * fairness) in one table; the simulator's throughput in scheduling events per second on a large workload; and the
- * verifier's simulation stage per policy, timed. Run with {@code ./keelson bench schedcp}.
+ * verifier's simulation stage per policy, timed; then the batch and a wakeup-latency probe as real processes on this
+ * kernel. Run with {@code ./keelson bench schedcp}.
  */
 public final class SimulatorBenchmark {
 
@@ -57,6 +62,30 @@ public final class SimulatorBenchmark {
             rates.sort(Double::compare);
             System.out.printf(Locale.ROOT, "throughput %s: %,d tasks, %,d scheduling events per run, median %,.0f events/s (min %,.0f, max %,.0f; 5 runs)%n",
                     p, big.size(), events, rates.get(rates.size() / 2), rates.get(0), rates.get(rates.size() - 1));
+        }
+
+        // the same batch as real processes on this kernel (its own scheduler, EEVDF), admitted all at once or 2 at a time
+        try {
+            long perSecond = ProcessBatch.iterationsPerSecond(Duration.ofSeconds(1));
+            List<ProcessBatch.Job> jobs = ProcessBatch.batch(perSecond / 4); // 0.25 s short jobs, a 2.5 s long one
+            int cpus = Runtime.getRuntime().availableProcessors();
+            for (ProcessBatch.Admission a : ProcessBatch.Admission.values()) {
+                List<Long> makespans = new ArrayList<>();
+                for (int round = 0; round < 3; round++) {
+                    makespans.add(ProcessBatch.run(jobs, a, cpus, Duration.ofMinutes(5)).makespanMillis());
+                }
+                makespans.sort(Long::compare);
+                System.out.printf(Locale.ROOT, "real batch (%,d awk iterations/s; 39 × 0.25 s + 1 × 2.5 s of CPU), %s%s: makespan median %.2f s "
+                        + "(min %.2f, max %.2f; 3 runs)%n", perSecond, a, a == ProcessBatch.Admission.ALL_AT_ONCE ? "" : " on " + cpus + " slots",
+                        makespans.get(1) / 1e3, makespans.get(0) / 1e3, makespans.get(2) / 1e3);
+            }
+            for (int hogs : new int[] {0, cpus}) {
+                WakeupLatencyProbe.Result r = WakeupLatencyProbe.run(hogs, 4, Duration.ofMillis(1), Duration.ofSeconds(5));
+                System.out.printf(Locale.ROOT, "real wakeup latency, %d CPU hogs, 4 threads sleeping 1 ms for 5 s: %,d wakeups, lateness p50 %d µs, "
+                        + "p99 %d µs, max %d µs%n", hogs, r.samples(), r.p50Micros(), r.p99Micros(), r.maxMicros());
+            }
+        } catch (IOException | InterruptedException e) {
+            System.out.println("real-process workloads: not run (" + e.getMessage() + ")");
         }
 
         // the verifier's simulation stage, timed per policy

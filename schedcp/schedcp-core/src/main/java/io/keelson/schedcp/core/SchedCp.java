@@ -1,0 +1,113 @@
+package io.keelson.schedcp.core;
+
+import io.keelson.schedcp.core.catalog.SchedulerCatalog;
+import io.keelson.schedcp.core.catalog.SchedulerRepository;
+import io.keelson.schedcp.core.exec.SchedExt;
+import io.keelson.schedcp.core.exec.SchedulerRunner;
+import io.keelson.schedcp.core.monitor.SystemMonitor;
+import io.keelson.schedcp.core.sim.PolicyDsl;
+import io.keelson.schedcp.core.store.WorkloadStore;
+import io.keelson.schedcp.core.verify.BpfVerifier;
+import io.keelson.schedcp.core.verify.PolicyVerifier;
+import io.keelson.schedcp.core.verify.VerificationReport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * SchedCP's capabilities in one place, for the MCP tools and the gRPC service alike: the scheduler repository, the
+ * runner (one scheduler at a time), the workload store, the system monitor and the verifier. State lives under one
+ * directory: {@code workloads.json}, {@code schedulers.json} and the created schedulers' sources.
+ */
+public final class SchedCp implements AutoCloseable {
+
+    /** A created scheduler's version and what each verifier stage said. */
+    public record Verified(SchedulerRepository.Version version, VerificationReport report) {
+    }
+
+    private final SchedulerRepository repository;
+    private final SchedulerRunner runner;
+    private final WorkloadStore workloads;
+    private final SystemMonitor monitor;
+    private final BpfVerifier bpf;
+    private final Path work;
+    private final Clock clock;
+
+    private SchedCp(Path state, Path schedulersDir, Path schedExtRoot, Path proc, Clock clock) throws IOException {
+        Files.createDirectories(state);
+        this.clock = clock;
+        this.repository = SchedulerRepository.open(SchedulerCatalog.bundled(), state.resolve("schedulers.json"), clock);
+        this.runner = new SchedulerRunner(schedulersDir, repository::knows, schedExtRoot, clock, SchedulerRunner.GRACE);
+        this.workloads = WorkloadStore.open(state.resolve("workloads.json"), clock);
+        this.monitor = new SystemMonitor(proc, clock, Duration.ofSeconds(1));
+        this.bpf = new BpfVerifier(BpfVerifier.clangOnPath(), schedExtRoot);
+        this.work = Files.createDirectories(state.resolve("work"));
+    }
+
+    /** On this host: scheduler binaries from {@code schedulersDir}, the real {@code /sys/kernel/sched_ext} and {@code /proc}. */
+    public static SchedCp open(Path state, Path schedulersDir) {
+        return open(state, schedulersDir, SchedExt.ROOT, Path.of("/proc"), Clock.systemUTC());
+    }
+
+    public static SchedCp open(Path state, Path schedulersDir, Path schedExtRoot, Path proc, Clock clock) {
+        try {
+            return new SchedCp(state, schedulersDir, schedExtRoot, proc, clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("schedcp state " + state + ": " + e.getMessage(), e);
+        }
+    }
+
+    public SchedulerRepository repository() {
+        return repository;
+    }
+
+    public SchedulerRunner runner() {
+        return runner;
+    }
+
+    public WorkloadStore workloads() {
+        return workloads;
+    }
+
+    public SystemMonitor monitor() {
+        return monitor;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Verifies a scheduler - BPF C, or a policy in the simulator's language ({@link PolicyDsl}) - and registers it as a
+     * new version of a created, non-production scheduler, whatever the verdict (the verdict is kept with it).
+     */
+    public Verified createAndVerify(SchedulerRepository.Created description, String source) {
+        if (description.description().length() > 100) {
+            throw new IllegalArgumentException("description: at most 100 characters, was " + description.description().length());
+        }
+        VerificationReport report = PolicyDsl.looksLikePolicy(source) ? PolicyVerifier.verify(source) : bpf.verify(source, work);
+        return new Verified(repository.add(description, source, report), report);
+    }
+
+    /** Adds what an execution did on a workload to its history; the scheduler and its arguments come from the execution. */
+    public WorkloadStore.History addHistory(String workloadId, String executionId, String result) {
+        SchedulerRunner.Execution e = runner.status(executionId);
+        return workloads.addHistory(workloadId, e.executionId(), e.schedulerName(), e.args(), result);
+    }
+
+    public List<SchedulerCatalog.Scheduler> schedulers(Optional<String> query, Optional<Boolean> productionReady) {
+        return repository.search(query, productionReady);
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+        monitor.close();
+    }
+}
