@@ -39,6 +39,15 @@ public interface KeelsonConfig {
 
     Acrfence acrfence();
 
+    Schedcp schedcp();
+
+    /** The schedcp system when embedded; its state (workload history, created schedulers) lives under {@code <home>/schedcp}. */
+    interface Schedcp {
+        /** Where scheduler binaries are taken from (scx packages install scx_* here); a client never names a path. */
+        @WithDefault("/usr/bin")
+        String schedulersDir();
+    }
+
     /** The acrfence system when embedded; its journal lives under {@code <home>/acrfence}. */
     interface Acrfence {
         /** Hosts the HTTP tools an admin registers may be called on; a registration naming another host is refused. */

@@ -15,6 +15,7 @@ import io.keelson.agentcgroup.service.AgentCgroupSystem;
 import io.keelson.controlplane.echo.EchoService;
 import io.keelson.gpuos.core.cpu.CpuDevice;
 import io.keelson.gpuos.service.GpuOsSystem;
+import io.keelson.schedcp.service.SchedCpSystem;
 import io.keelson.sysom.service.SysomSystem;
 import io.keelson.controlplane.gateway.AuthInterceptor;
 import io.keelson.controlplane.gateway.ChannelSecurity;
@@ -238,6 +239,11 @@ public class Platform {
             SysomSystem sysom = SysomSystem.start(bus);
             running.push(sysom);
             services.add(sysom.service());
+        }
+        if (addresses().getOrDefault("schedcp", "").startsWith(SystemRouter.IN_PROCESS_PREFIX)) {
+            SchedCpSystem schedcp = SchedCpSystem.start(config.home().resolve("schedcp"), Path.of(config.schedcp().schedulersDir()));
+            running.push(schedcp);
+            services.add(schedcp.service());
         }
         return services;
     }

@@ -422,6 +422,21 @@ abstract class GatewayTestBase {
                 .setSeeds(1).build()), Status.Code.PERMISSION_DENIED);
     }
 
+    @Test
+    void schedcpSimulatesForAViewerAndRunsSchedulersOnlyForAnOperator() {
+        var asViewer = io.keelson.schedcp.v1.SchedCpServiceGrpc.newBlockingStub(client.as(viewer));
+        assertThat(asViewer.listSchedulers(io.keelson.schedcp.v1.ListSchedulersRequest.newBuilder().setProductionReady(true).build())
+                .getSchedulersCount()).isEqualTo(10);
+        var simulated = asViewer.simulate(io.keelson.schedcp.v1.SimulateRequest.newBuilder().setBuiltin("ljf").setWorkload("batch").build());
+        assertThat(simulated.getBackend()).isEqualTo(Backend.BACKEND_SCHED_SIMULATED);
+        var run = io.keelson.schedcp.v1.RunSchedulerRequest.newBuilder().setName("scx_simple").build();
+        expectStatus(() -> asViewer.runScheduler(run), Status.Code.PERMISSION_DENIED);
+        // an operator may run one, but no scx binary is installed on this host: refused, nothing started
+        StatusRuntimeException missing = expectStatus(() -> io.keelson.schedcp.v1.SchedCpServiceGrpc.newBlockingStub(client.as(operator)).runScheduler(run),
+                Status.Code.FAILED_PRECONDITION);
+        assertThat(missing.getStatus().getDescription()).contains("not installed");
+    }
+
     EchoServiceGrpc.EchoServiceBlockingStub echo(String bearer) {
         return client.echo(bearer);
     }

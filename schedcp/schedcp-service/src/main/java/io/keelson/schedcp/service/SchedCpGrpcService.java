@@ -1,0 +1,271 @@
+package io.keelson.schedcp.service;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.keelson.common.grpc.GrpcErrors;
+import io.keelson.common.grpc.UnaryCall;
+import io.keelson.common.grpc.Violations;
+import io.keelson.common.v1.Backend;
+import io.keelson.common.v1.ErrorReason;
+import io.keelson.schedcp.core.SchedCp;
+import io.keelson.schedcp.core.catalog.SchedulerCatalog;
+import io.keelson.schedcp.core.catalog.SchedulerRepository;
+import io.keelson.schedcp.core.exec.SchedulerRunner;
+import io.keelson.schedcp.core.sim.CanaryRollout;
+import io.keelson.schedcp.core.sim.PolicyDsl;
+import io.keelson.schedcp.core.sim.Policies;
+import io.keelson.schedcp.core.sim.SchedPolicy;
+import io.keelson.schedcp.core.sim.SimResult;
+import io.keelson.schedcp.core.sim.Simulator;
+import io.keelson.schedcp.core.sim.Task;
+import io.keelson.schedcp.core.sim.Workloads;
+import io.keelson.schedcp.core.store.WorkloadStore;
+import io.keelson.schedcp.v1.AddWorkloadHistoryRequest;
+import io.keelson.schedcp.v1.CanaryWindow;
+import io.keelson.schedcp.v1.CreateAndVerifySchedulerRequest;
+import io.keelson.schedcp.v1.CreateAndVerifySchedulerResponse;
+import io.keelson.schedcp.v1.CreateWorkloadRequest;
+import io.keelson.schedcp.v1.Execution;
+import io.keelson.schedcp.v1.ExecutionRef;
+import io.keelson.schedcp.v1.HistoryEntry;
+import io.keelson.schedcp.v1.ListSchedulersRequest;
+import io.keelson.schedcp.v1.ListSchedulersResponse;
+import io.keelson.schedcp.v1.ListWorkloadsRequest;
+import io.keelson.schedcp.v1.ListWorkloadsResponse;
+import io.keelson.schedcp.v1.RunCanaryRequest;
+import io.keelson.schedcp.v1.RunCanaryResponse;
+import io.keelson.schedcp.v1.RunSchedulerRequest;
+import io.keelson.schedcp.v1.SchedCpServiceGrpc;
+import io.keelson.schedcp.v1.Scheduler;
+import io.keelson.schedcp.v1.SimulateRequest;
+import io.keelson.schedcp.v1.SimulateResponse;
+import io.keelson.schedcp.v1.StageVerdict;
+import io.keelson.schedcp.v1.TuningParameter;
+import io.keelson.schedcp.v1.Workload;
+import io.keelson.schedcp.v1.WorkloadHistory;
+import io.keelson.schedcp.v1.WorkloadRef;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+
+/**
+ * {@code keelson.schedcp.v1} over a {@link SchedCp}: the MCP tools' capabilities for integrators, plus the simulator
+ * and the simulated canary. Engine errors map to statuses: a bad field (the message starts with its name) is
+ * INVALID_ARGUMENT with that field, an unknown id NOT_FOUND, a state that forbids the call (a scheduler already
+ * running, a binary not installed) FAILED_PRECONDITION.
+ */
+public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceImplBase {
+
+    private static final long HORIZON_MICROS = 3_600_000_000L;
+
+    private final SchedCp schedcp;
+
+    public SchedCpGrpcService(SchedCp schedcp) {
+        this.schedcp = schedcp;
+    }
+
+    @Override
+    public void listSchedulers(ListSchedulersRequest request, StreamObserver<ListSchedulersResponse> out) {
+        unary(out, () -> {
+            ListSchedulersResponse.Builder b = ListSchedulersResponse.newBuilder();
+            for (SchedulerCatalog.Scheduler s : schedcp.schedulers(Optional.of(request.getQuery()).filter(q -> !q.isEmpty()),
+                    request.hasProductionReady() ? Optional.of(request.getProductionReady()) : Optional.empty())) {
+                Scheduler.Builder sb = Scheduler.newBuilder().setName(s.name()).setProductionReady(s.productionReady()).setDescription(s.description())
+                        .setAlgorithm(s.algorithm()).addAllUseCases(s.useCases()).setCharacteristics(s.characteristics()).setLimitations(s.limitations())
+                        .setPerformanceProfile(s.performanceProfile());
+                s.tuningParameters().forEach((k, p) -> sb.putTuningParameters(k, TuningParameter.newBuilder().setType(p.type()).setDescription(p.description())
+                        .setDefaultValue(p.defaultValue() == null ? "" : String.valueOf(p.defaultValue())).setRange(p.range() == null ? "" : p.range()).build()));
+                b.addSchedulers(sb);
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public void runScheduler(RunSchedulerRequest request, StreamObserver<Execution> out) {
+        unary(out, () -> execution(schedcp.runner().run(request.getName(), request.getArgsList())));
+    }
+
+    @Override
+    public void stopScheduler(ExecutionRef request, StreamObserver<Execution> out) {
+        unary(out, () -> execution(schedcp.runner().stop(request.getExecutionId())));
+    }
+
+    @Override
+    public void getExecutionStatus(ExecutionRef request, StreamObserver<Execution> out) {
+        unary(out, () -> execution(schedcp.runner().status(request.getExecutionId())));
+    }
+
+    @Override
+    public void createAndVerifyScheduler(CreateAndVerifySchedulerRequest r, StreamObserver<CreateAndVerifySchedulerResponse> out) {
+        unary(out, () -> {
+            Violations v = new Violations();
+            v.check(!r.getSourceCode().isBlank(), "source_code", "required");
+            v.check(!r.getDescription().isBlank(), "description", "required");
+            v.throwIfAny();
+            SchedCp.Verified verified = schedcp.createAndVerify(new SchedulerRepository.Created(r.getName(), r.getDescription(), r.getAlgorithm(),
+                    r.getUseCasesList(), r.getCharacteristics(), r.getLimitations(), r.getPerformanceProfile(), List.of()), r.getSourceCode());
+            CreateAndVerifySchedulerResponse.Builder b = CreateAndVerifySchedulerResponse.newBuilder().setName(r.getName())
+                    .setVersion(verified.version().version()).setAccepted(verified.version().accepted());
+            verified.report().stages().forEach(s -> b.addStages(StageVerdict.newBuilder().setStage(s.stage())
+                    .setVerdict(s.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-')).setDetail(s.detail())));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void createWorkload(CreateWorkloadRequest request, StreamObserver<Workload> out) {
+        unary(out, () -> {
+            Violations v = new Violations();
+            v.check(!request.getDescription().isBlank() && request.getDescription().length() <= 1000, "description", "1..1000 characters");
+            v.throwIfAny();
+            return workload(schedcp.workloads().create(request.getDescription()));
+        });
+    }
+
+    @Override
+    public void listWorkloads(ListWorkloadsRequest request, StreamObserver<ListWorkloadsResponse> out) {
+        unary(out, () -> ListWorkloadsResponse.newBuilder().addAllWorkloads(schedcp.workloads().list().stream().map(SchedCpGrpcService::workload).toList())
+                .build());
+    }
+
+    @Override
+    public void getWorkloadHistory(WorkloadRef request, StreamObserver<WorkloadHistory> out) {
+        unary(out, () -> {
+            WorkloadStore.Profile p = schedcp.workloads().get(request.getWorkloadId())
+                    .orElseThrow(() -> new NoSuchElementException("workload_id: no workload '" + request.getWorkloadId() + "'"));
+            return WorkloadHistory.newBuilder().setWorkload(workload(p))
+                    .addAllHistory(schedcp.workloads().history(p.id()).stream().map(SchedCpGrpcService::history).toList()).build();
+        });
+    }
+
+    @Override
+    public void addWorkloadHistory(AddWorkloadHistoryRequest request, StreamObserver<HistoryEntry> out) {
+        unary(out, () -> {
+            if (schedcp.workloads().get(request.getWorkloadId()).isEmpty()) {
+                throw new NoSuchElementException("workload_id: no workload '" + request.getWorkloadId() + "'");
+            }
+            return history(schedcp.addHistory(request.getWorkloadId(), request.getExecutionId(), request.getResultDescription()));
+        });
+    }
+
+    @Override
+    public void simulate(SimulateRequest request, StreamObserver<SimulateResponse> out) {
+        unary(out, () -> {
+            Violations v = new Violations();
+            int cpus = request.getCpus() == 0 ? 2 : request.getCpus();
+            v.check(cpus >= 1 && cpus <= 256, "cpus", "1..256, was " + request.getCpus());
+            v.check(request.hasBuiltin() || request.hasSource(), "policy", "a builtin policy or a source");
+            v.throwIfAny();
+            Supplier<SchedPolicy> policy = policy(request.hasBuiltin() ? Optional.of(request.getBuiltin()) : Optional.empty(), request.getSource(),
+                    request.hasBuiltin() ? "builtin" : "source");
+            List<Task> tasks = workload(request.getWorkload()).apply(request.getSeed());
+            SimResult r = Simulator.run(cpus, tasks, policy.get(), HORIZON_MICROS);
+            return SimulateResponse.newBuilder().setPolicy(r.policy()).setMakespanSeconds(r.makespanMicros() / 1e6)
+                    .setP99WakeupLatencyMs(r.p99ResponseMicros() / 1e3).setP99TurnaroundSeconds(r.p99TurnaroundMicros() / 1e6)
+                    .setJainFairness(r.jainFairness()).setLongestWaitSeconds(r.longestWait().map(t -> t.maxWaitMicros() / 1e6).orElse(0.0))
+                    .setLongestWaitTask(r.longestWait().map(t -> t.task().id()).orElse(-1)).setEvents(r.events()).setTasks(r.tasks().size())
+                    .setBackend(Backend.BACKEND_SCHED_SIMULATED).build();
+        });
+    }
+
+    @Override
+    public void runCanary(RunCanaryRequest request, StreamObserver<RunCanaryResponse> out) {
+        unary(out, () -> {
+            Violations v = new Violations();
+            int windows = request.getWindows() == 0 ? 5 : request.getWindows();
+            double tolerance = request.getTolerance() == 0 ? 0.10 : request.getTolerance();
+            int cpus = request.getCpus() == 0 ? 2 : request.getCpus();
+            v.check(windows >= 1 && windows <= 20, "windows", "1..20, was " + request.getWindows());
+            v.check(tolerance > 0 && tolerance <= 10, "tolerance", "in (0, 10], was " + request.getTolerance());
+            v.check(cpus >= 1 && cpus <= 64, "cpus", "1..64, was " + request.getCpus());
+            v.check(Policies.byName(request.getKnownGood()).isPresent(), "known_good", "one of " + Policies.names());
+            v.check(request.hasCandidateBuiltin() || request.hasCandidateSource(), "candidate", "a builtin policy or a source");
+            v.throwIfAny();
+            Supplier<SchedPolicy> candidate = policy(request.hasCandidateBuiltin() ? Optional.of(request.getCandidateBuiltin()) : Optional.empty(),
+                    request.getCandidateSource(), request.hasCandidateBuiltin() ? "candidate_builtin" : "candidate_source");
+            CanaryRollout.Outcome o = CanaryRollout.roll(() -> Policies.byName(request.getKnownGood()).orElseThrow(), candidate, Workloads::latency, cpus,
+                    windows, tolerance);
+            RunCanaryResponse.Builder b = RunCanaryResponse.newBuilder().setBackend(Backend.BACKEND_SCHED_SIMULATED);
+            if (o instanceof CanaryRollout.Reverted r) {
+                b.setPromoted(false).setRunning(r.restored()).setReason(r.reason());
+            } else {
+                CanaryRollout.Promoted p = (CanaryRollout.Promoted) o;
+                b.setPromoted(true).setRunning(p.candidate()).setReason("held through " + p.windows().size() + " windows within the tolerance");
+            }
+            o.windows().forEach(w -> b.addWindows(CanaryWindow.newBuilder().setIndex(w.index()).setKnownGoodP99Ms(w.knownGoodP99Micros() / 1e3)
+                    .setCandidateP99Ms(w.candidateP99Micros() / 1e3).setRegression(w.regression())));
+            return b.build();
+        });
+    }
+
+    /** A built-in policy by name, or one in the simulator's language (parsed once; a fresh instance per run). */
+    private static Supplier<SchedPolicy> policy(Optional<String> builtin, String source, String field) {
+        if (builtin.isPresent()) {
+            String name = builtin.get();
+            if (Policies.byName(name).isEmpty()) {
+                throw new IllegalArgumentException(field + ": one of " + Policies.names() + ", was '" + name + "'");
+            }
+            return () -> Policies.byName(name).orElseThrow();
+        }
+        try {
+            return PolicyDsl.parse(source)::instantiate;
+        } catch (PolicyDsl.SyntaxError e) {
+            throw new IllegalArgumentException(field + ": " + e.getMessage());
+        }
+    }
+
+    private static LongFunction<List<Task>> workload(String name) {
+        return switch (name) {
+            case "batch" -> seed -> Workloads.batch();
+            case "latency" -> Workloads::latency;
+            case "starvation-probe" -> seed -> Workloads.starvationProbe(2, 60);
+            default -> throw new IllegalArgumentException("workload: batch, latency or starvation-probe, was '" + name + "'");
+        };
+    }
+
+    private static Execution execution(SchedulerRunner.Execution e) {
+        Execution.Builder b = Execution.newBuilder().setExecutionId(e.executionId()).setSchedulerName(e.schedulerName()).setCommand(e.command())
+                .addAllArgs(e.args()).setStatus(e.status()).setPid(e.pid()).setStartTime(e.startTime().toString())
+                .setEndTime(e.endTime().map(Object::toString).orElse("")).setDurationSeconds(e.duration(java.time.Instant.now()).toMillis() / 1000.0)
+                .setOutput(e.output()).setSchedExtSupported(e.schedExt().supported()).setSchedExtState(e.schedExt().state()).setLoaded(e.loaded())
+                .setBackend(e.schedExt().supported() ? Backend.BACKEND_SCHED_EXT : Backend.BACKEND_KERNEL_UNSUPPORTED);
+        e.exitCode().ifPresent(b::setExitCode);
+        return b.build();
+    }
+
+    private static Workload workload(WorkloadStore.Profile p) {
+        return Workload.newBuilder().setWorkloadId(p.id()).setDescription(p.description()).setCreatedAt(p.createdAt()).setUpdatedAt(p.updatedAt()).build();
+    }
+
+    private static HistoryEntry history(WorkloadStore.History h) {
+        return HistoryEntry.newBuilder().setHistoryId(h.id()).setWorkloadId(h.workloadId()).setExecutionId(h.executionId())
+                .setSchedulerName(h.schedulerName()).addAllArgs(h.args()).setResultDescription(h.resultDescription()).setCreatedAt(h.createdAt()).build();
+    }
+
+    private static <T> void unary(StreamObserver<T> out, Supplier<T> handler) {
+        UnaryCall.respond(out, handler, SchedCpGrpcService::status);
+    }
+
+    /** The engine's refusals as statuses: "field: problem" messages name the field. */
+    private static Optional<StatusRuntimeException> status(RuntimeException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof NoSuchElementException) {
+            return Optional.of(GrpcErrors.of(Status.Code.NOT_FOUND, ErrorReason.ERROR_REASON_NOT_FOUND, message));
+        }
+        if (e instanceof IllegalArgumentException) {
+            int colon = message.indexOf(':');
+            String field = colon > 0 && message.substring(0, colon).matches("[a-z_\\[\\]0-9.]+") ? message.substring(0, colon) : "request";
+            return Optional.of(GrpcErrors.invalidArgument(List.of(GrpcErrors.violation(field, colon > 0 ? message.substring(colon + 1).strip() : message))));
+        }
+        if (e instanceof IllegalStateException) {
+            return Optional.of(GrpcErrors.of(Status.Code.FAILED_PRECONDITION, ErrorReason.ERROR_REASON_FAILED_PRECONDITION, message));
+        }
+        return Optional.empty();
+    }
+}

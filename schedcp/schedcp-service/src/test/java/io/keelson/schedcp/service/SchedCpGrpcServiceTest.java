@@ -1,0 +1,152 @@
+package io.keelson.schedcp.service;
+
+import com.google.rpc.BadRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.keelson.common.v1.Backend;
+import io.keelson.schedcp.v1.AddWorkloadHistoryRequest;
+import io.keelson.schedcp.v1.CreateAndVerifySchedulerRequest;
+import io.keelson.schedcp.v1.CreateAndVerifySchedulerResponse;
+import io.keelson.schedcp.v1.CreateWorkloadRequest;
+import io.keelson.schedcp.v1.Execution;
+import io.keelson.schedcp.v1.ExecutionRef;
+import io.keelson.schedcp.v1.ListSchedulersRequest;
+import io.keelson.schedcp.v1.RunCanaryRequest;
+import io.keelson.schedcp.v1.RunCanaryResponse;
+import io.keelson.schedcp.v1.RunSchedulerRequest;
+import io.keelson.schedcp.v1.SchedCpServiceGrpc;
+import io.keelson.schedcp.v1.SimulateRequest;
+import io.keelson.schedcp.v1.SimulateResponse;
+import io.keelson.schedcp.v1.WorkloadHistory;
+import io.keelson.schedcp.v1.WorkloadRef;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class SchedCpGrpcServiceTest {
+
+    @TempDir
+    Path dir;
+    private SchedCpSystem system;
+    private Server server;
+    private ManagedChannel channel;
+    private SchedCpServiceGrpc.SchedCpServiceBlockingStub stub;
+
+    @BeforeEach
+    void start() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path standIn = bin.resolve("scx_rusty");
+        Files.writeString(standIn, "#!/bin/sh\ntrap 'exit 0' TERM\necho \"attached with $*\"\nwhile :; do sleep 0.05; done\n");
+        Files.setPosixFilePermissions(standIn, PosixFilePermissions.fromString("rwxr-xr-x"));
+        system = SchedCpSystem.start(dir.resolve("state"), bin);
+        String name = InProcessServerBuilder.generateName();
+        server = InProcessServerBuilder.forName(name).directExecutor().addService(system.service()).build().start();
+        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        stub = SchedCpServiceGrpc.newBlockingStub(channel);
+    }
+
+    @AfterEach
+    void stop() {
+        channel.shutdownNow();
+        server.shutdownNow();
+        system.close();
+    }
+
+    private static List<String> fields(StatusRuntimeException e) {
+        return StatusProto.fromThrowable(e).getDetailsList().stream().filter(a -> a.is(BadRequest.class)).flatMap(a -> {
+            try {
+                return a.unpack(BadRequest.class).getFieldViolationsList().stream();
+            } catch (com.google.protobuf.InvalidProtocolBufferException x) {
+                throw new IllegalStateException(x);
+            }
+        }).map(BadRequest.FieldViolation::getField).toList();
+    }
+
+    private static Status.Code code(Runnable call) {
+        try {
+            call.run();
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode();
+        }
+        return Status.Code.OK;
+    }
+
+    @Test
+    void aSchedulerRunsIntoAWorkloadsHistoryAndEveryReplyNamesItsBackend() {
+        assertThat(stub.listSchedulers(ListSchedulersRequest.newBuilder().setQuery("gaming").setProductionReady(true).build()).getSchedulersList())
+                .extracting(s -> s.getName()).contains("scx_lavd");
+        String workload = stub.createWorkload(CreateWorkloadRequest.newBuilder().setDescription("schbench, 2 CPUs").build()).getWorkloadId();
+        Execution run = stub.runScheduler(RunSchedulerRequest.newBuilder().setName("scx_rusty").addArgs("--slice-us-underutil").addArgs("20000").build());
+        assertThat(run.getStatus()).isEqualTo("running");
+        assertThat(run.getBackend()).isEqualTo(Backend.BACKEND_KERNEL_UNSUPPORTED); // no sched_ext here: nothing was loaded
+        assertThat(run.getLoaded()).isFalse();
+        assertThat(code(() -> stub.runScheduler(RunSchedulerRequest.newBuilder().setName("scx_rusty").build()))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        ExecutionRef ref = ExecutionRef.newBuilder().setExecutionId(run.getExecutionId()).build();
+        await().atMost(Duration.ofSeconds(10)).until(() -> stub.getExecutionStatus(ref).getOutput().contains("attached with --slice-us-underutil 20000"));
+        assertThat(stub.stopScheduler(ref).getStatus()).isEqualTo("stopped");
+
+        stub.addWorkloadHistory(AddWorkloadHistoryRequest.newBuilder().setWorkloadId(workload).setExecutionId(run.getExecutionId())
+                .setResultDescription("p99 19.1 ms against 40.3 ms").build());
+        WorkloadHistory history = stub.getWorkloadHistory(WorkloadRef.newBuilder().setWorkloadId(workload).build());
+        assertThat(history.getHistoryList()).singleElement().satisfies(h -> {
+            assertThat(h.getSchedulerName()).isEqualTo("scx_rusty");
+            assertThat(h.getArgsList()).containsExactly("--slice-us-underutil", "20000");
+        });
+    }
+
+    @Test
+    void theSimulatorAndTheCanaryAnswerFromTheSimulatedBackend() {
+        SimulateResponse ljf = stub.simulate(SimulateRequest.newBuilder().setBuiltin("ljf").setWorkload("batch").build());
+        assertThat(ljf.getMakespanSeconds()).isEqualTo(25.0);
+        assertThat(ljf.getBackend()).isEqualTo(Backend.BACKEND_SCHED_SIMULATED);
+        SimulateResponse mine = stub.simulate(SimulateRequest.newBuilder().setSource("policy mine\norder by work asc\nslice to-completion\n")
+                .setWorkload("starvation-probe").build());
+        assertThat(mine.getLongestWaitTask()).isZero();
+        assertThat(mine.getLongestWaitSeconds()).isGreaterThan(30);
+
+        RunCanaryResponse canary = stub.runCanary(RunCanaryRequest.newBuilder().setKnownGood("fair").setCandidateBuiltin("fifo").build());
+        assertThat(canary.getPromoted()).isFalse();
+        assertThat(canary.getRunning()).isEqualTo("fair");
+        assertThat(canary.getWindowsList()).hasSize(1);
+
+        CreateAndVerifySchedulerResponse starving = stub.createAndVerifyScheduler(CreateAndVerifySchedulerRequest.newBuilder().setName("scx_agent_sjf")
+                .setDescription("shortest first").setSourceCode("policy sjf\norder by work\nslice to-completion\n").build());
+        assertThat(starving.getAccepted()).isFalse();
+        assertThat(starving.getStages(1).getDetail()).contains("task 0 (long)");
+    }
+
+    @Test
+    void badInputIsRefusedWithTheFieldOrTheStatusThatFits() {
+        assertThatThrownBy(() -> stub.runScheduler(RunSchedulerRequest.newBuilder().setName("../../bin/sh").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(fields(e)).containsExactly("name"));
+        assertThat(code(() -> stub.getExecutionStatus(ExecutionRef.newBuilder().setExecutionId("exec-nope").build()))).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(code(() -> stub.getWorkloadHistory(WorkloadRef.newBuilder().setWorkloadId("wl-nope").build()))).isEqualTo(Status.Code.NOT_FOUND);
+        assertThatThrownBy(() -> stub.simulate(SimulateRequest.newBuilder().setSource("policy x\norder by nothing\n").setWorkload("batch").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(fields(e)).containsExactly("source");
+                    assertThat(e.getStatus().getDescription()).isNotNull();
+                });
+        assertThatThrownBy(() -> stub.simulate(SimulateRequest.newBuilder().setBuiltin("lottery").setWorkload("nope").setCpus(999).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(fields(e)).containsExactly("cpus"));
+        assertThatThrownBy(() -> stub.runCanary(RunCanaryRequest.newBuilder().setKnownGood("x").setWindows(99).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(fields(e)).containsExactly("windows", "known_good", "candidate"));
+        assertThatThrownBy(() -> stub.createAndVerifyScheduler(CreateAndVerifySchedulerRequest.newBuilder().setName("scx_x").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(fields(e)).containsExactly("source_code", "description"));
+    }
+}
