@@ -1,5 +1,6 @@
 package io.keelson.sysom.agent;
 
+import io.keelson.common.os.Executables;
 import io.keelson.sysom.core.trace.PerfScript;
 import io.keelson.sysom.core.trace.ReadReport;
 
@@ -27,13 +28,7 @@ public final class PerfStacks {
 
     /** The {@code perf} on the PATH, if any. */
     public static Optional<Path> perf() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path p = Path.of(dir, "perf");
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return Executables.onPath("perf");
     }
 
     /** Records {@code duration} of process {@code pid} at {@code hz} samples a second and returns its folded stacks. */

@@ -1,5 +1,6 @@
 package io.keelson.schedcp.core.verify;
 
+import io.keelson.common.os.Executables;
 import io.keelson.schedcp.core.exec.SchedExt;
 
 import java.io.IOException;
@@ -39,13 +40,7 @@ public final class BpfVerifier {
 
     /** clang on the PATH, if any. */
     public static Optional<Path> clangOnPath() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path p = Path.of(dir, "clang");
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return Executables.onPath("clang");
     }
 
     public VerificationReport verify(String source, Path workDir) {
