@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -96,9 +97,9 @@ public final class SchedCp implements AutoCloseable {
     }
 
     /** Adds what an execution did on a workload to its history; the scheduler and its arguments come from the execution. */
-    public WorkloadStore.History addHistory(String workloadId, String executionId, String result) {
+    public WorkloadStore.History addHistory(String workloadId, String executionId, String result, Map<String, Double> metrics) {
         SchedulerRunner.Execution e = runner.status(executionId);
-        return workloads.addHistory(workloadId, e.executionId(), e.schedulerName(), e.args(), result);
+        return workloads.addHistory(workloadId, e.executionId(), e.schedulerName(), e.args(), result, metrics);
     }
 
     public List<SchedulerCatalog.Scheduler> schedulers(Optional<String> query, Optional<Boolean> productionReady) {

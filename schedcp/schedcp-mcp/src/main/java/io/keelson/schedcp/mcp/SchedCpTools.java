@@ -71,11 +71,12 @@ final class SchedCpTools {
                         Set.of("name", "source_code", "description", "algorithm", "use_cases", "characteristics", "limitations", "performance_profile"),
                         this::createAndVerify),
                 tool(mapper, "workload", "Workload profiles and their history: create (description), list, get_history (workload_id), "
-                        + "add_history (workload_id, execution_id, result_description).",
+                        + "add_history (workload_id, execution_id, result_description, and optionally metrics: numbers such as makespan_s or p99_ms).",
                         "{\"type\":\"object\",\"properties\":{\"command\":{\"type\":\"string\",\"enum\":[\"create\",\"list\",\"get_history\",\"add_history\"]},"
                                 + "\"description\":{\"type\":\"string\"},\"workload_id\":{\"type\":\"string\"},\"execution_id\":{\"type\":\"string\"},"
-                                + "\"result_description\":{\"type\":\"string\"}},\"required\":[\"command\"],\"additionalProperties\":false}",
-                        Set.of("command", "description", "workload_id", "execution_id", "result_description"), this::workload),
+                                + "\"result_description\":{\"type\":\"string\"},\"metrics\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"number\"}}},"
+                                + "\"required\":[\"command\"],\"additionalProperties\":false}",
+                        Set.of("command", "description", "workload_id", "execution_id", "result_description", "metrics"), this::workload),
                 tool(mapper, "system_monitor", "Sample CPU, memory and scheduler counters once a second: start returns a session; stop returns its summary.",
                         "{\"type\":\"object\",\"properties\":{\"command\":{\"type\":\"string\",\"enum\":[\"start\",\"stop\"]},\"session_id\":{\"type\":\"string\"}},"
                                 + "\"required\":[\"command\"],\"additionalProperties\":false}",
@@ -191,7 +192,8 @@ final class SchedCpTools {
                         "history", schedcp.workloads().history(id));
             }
             case "add_history" -> {
-                WorkloadStore.History h = schedcp.addHistory(a.string("workload_id"), a.string("execution_id"), a.string("result_description"));
+                WorkloadStore.History h = schedcp.addHistory(a.string("workload_id"), a.string("execution_id"), a.string("result_description"),
+                        a.numbers("metrics"));
                 return Map.of("history_id", h.id(), "workload_id", h.workloadId());
             }
             default -> throw new ToolArgs.BadArgument("command: create, list, get_history or add_history, was '" + a.string("command") + "'");

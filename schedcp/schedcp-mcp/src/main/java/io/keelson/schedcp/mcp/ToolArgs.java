@@ -1,6 +1,7 @@
 package io.keelson.schedcp.mcp;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +72,25 @@ final class ToolArgs {
             }
             out.add(s);
         }
+        return out;
+    }
+
+    /** An object of numbers ({@code {"makespan_s": 812}}); empty when absent. */
+    Map<String, Double> numbers(String name) {
+        Object v = args.get(name);
+        if (v == null) {
+            return Map.of();
+        }
+        if (!(v instanceof Map<?, ?> map)) {
+            throw new BadArgument(name + ": must be an object of numbers");
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        map.forEach((k, n) -> {
+            if (!(n instanceof Number number)) {
+                throw new BadArgument(name + "." + k + ": must be a number");
+            }
+            out.put(String.valueOf(k), number.doubleValue());
+        });
         return out;
     }
 }

@@ -102,11 +102,12 @@ class SchedCpMcpServerTest {
 
         assertThat(ok("stop_scheduler", Map.of("execution_id", execution)).get("status").asText()).isEqualTo("stopped");
         ok("workload", Map.of("command", "add_history", "workload_id", workload, "execution_id", execution,
-                "result_description", "makespan 812 s against 975 s under EEVDF"));
+                "result_description", "makespan 812 s against 975 s under EEVDF", "metrics", Map.of("makespan_s", 812, "speedup", 1.2)));
         JsonNode history = ok("workload", Map.of("command", "get_history", "workload_id", workload));
         assertThat(history.get("history")).hasSize(1);
         assertThat(history.get("history").get(0).get("scheduler_name").asText()).isEqualTo("scx_simple");
         assertThat(history.get("history").get(0).get("args").get(0).asText()).isEqualTo("-f");
+        assertThat(history.get("history").get(0).get("metrics").get("makespan_s").asDouble()).isEqualTo(812.0);
         assertThat(ok("workload", Map.of("command", "list")).get("workloads")).hasSize(1);
     }
 
@@ -118,6 +119,8 @@ class SchedCpMcpServerTest {
         assertThat(refused("get_execution_status", Map.of("execution_id", "exec-nope"))).contains("execution_id: no execution");
         assertThat(refused("workload", Map.of("command", "explode"))).contains("command:");
         assertThat(refused("stop_scheduler", Map.of())).contains("execution_id: required");
+        assertThat(refused("workload", Map.of("command", "add_history", "workload_id", "w", "execution_id", "e", "result_description", "r",
+                "metrics", Map.of("p99", "fast")))).contains("metrics.p99: must be a number");
     }
 
     @Test

@@ -150,7 +150,7 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
             if (schedcp.workloads().get(request.getWorkloadId()).isEmpty()) {
                 throw new NoSuchElementException("workload_id: no workload '" + request.getWorkloadId() + "'");
             }
-            return history(schedcp.addHistory(request.getWorkloadId(), request.getExecutionId(), request.getResultDescription()));
+            return history(schedcp.addHistory(request.getWorkloadId(), request.getExecutionId(), request.getResultDescription(), request.getMetricsMap()));
         });
     }
 
@@ -245,7 +245,8 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
 
     private static HistoryEntry history(WorkloadStore.History h) {
         return HistoryEntry.newBuilder().setHistoryId(h.id()).setWorkloadId(h.workloadId()).setExecutionId(h.executionId())
-                .setSchedulerName(h.schedulerName()).addAllArgs(h.args()).setResultDescription(h.resultDescription()).setCreatedAt(h.createdAt()).build();
+                .setSchedulerName(h.schedulerName()).addAllArgs(h.args()).setResultDescription(h.resultDescription()).setCreatedAt(h.createdAt())
+                .putAllMetrics(h.metrics()).build();
     }
 
     private static <T> void unary(StreamObserver<T> out, Supplier<T> handler) {

@@ -102,11 +102,12 @@ class SchedCpGrpcServiceTest {
         assertThat(stub.stopScheduler(ref).getStatus()).isEqualTo("stopped");
 
         stub.addWorkloadHistory(AddWorkloadHistoryRequest.newBuilder().setWorkloadId(workload).setExecutionId(run.getExecutionId())
-                .setResultDescription("p99 19.1 ms against 40.3 ms").build());
+                .setResultDescription("p99 19.1 ms against 40.3 ms").putMetrics("p99_ms", 19.1).build());
         WorkloadHistory history = stub.getWorkloadHistory(WorkloadRef.newBuilder().setWorkloadId(workload).build());
         assertThat(history.getHistoryList()).singleElement().satisfies(h -> {
             assertThat(h.getSchedulerName()).isEqualTo("scx_rusty");
             assertThat(h.getArgsList()).containsExactly("--slice-us-underutil", "20000");
+            assertThat(h.getMetricsMap()).containsEntry("p99_ms", 19.1);
         });
     }
 

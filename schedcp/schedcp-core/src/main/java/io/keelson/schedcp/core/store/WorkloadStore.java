@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Workload profiles and what each scheduler did on them (SchedCP's {@code workload} tool): a profile is a described
@@ -22,11 +24,19 @@ public final class WorkloadStore {
                           @JsonProperty("created_at") String createdAt, @JsonProperty("updated_at") String updatedAt) {
     }
 
+    /** {@code metrics}: the result as numbers (makespan_s, p99_ms, ...), beside the words; empty when none were given. */
     public record History(@JsonProperty("id") String id, @JsonProperty("workload_id") String workloadId,
                           @JsonProperty("execution_id") String executionId, @JsonProperty("scheduler_name") String schedulerName,
                           @JsonProperty("args") List<String> args, @JsonProperty("result_description") String resultDescription,
-                          @JsonProperty("created_at") String createdAt) {
+                          @JsonProperty("created_at") String createdAt, @JsonProperty("metrics") Map<String, Double> metrics) {
+        public History {
+            metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+        }
     }
+
+    /** Metric names: lower case, digits and _ (makespan_s, p99_ms); at most {@value #MAX_METRICS} per entry, finite values. */
+    public static final int MAX_METRICS = 16;
+    private static final Pattern METRIC = Pattern.compile("[a-z][a-z0-9_]{0,39}");
 
     private record Data(@JsonProperty("workloads") List<Profile> workloads, @JsonProperty("history") List<History> history) {
     }
@@ -67,10 +77,19 @@ public final class WorkloadStore {
     }
 
     /** Records what {@code schedulerName} did on the workload; the profile's {@code updated_at} moves. */
-    public synchronized History addHistory(String workloadId, String executionId, String schedulerName, List<String> args, String result) {
+    public synchronized History addHistory(String workloadId, String executionId, String schedulerName, List<String> args, String result,
+                                           Map<String, Double> metrics) {
+        if (metrics.size() > MAX_METRICS) {
+            throw new IllegalArgumentException("metrics: at most " + MAX_METRICS + ", were " + metrics.size());
+        }
+        metrics.forEach((name, value) -> {
+            if (!METRIC.matcher(name).matches() || value == null || !Double.isFinite(value)) {
+                throw new IllegalArgumentException("metrics: '" + name + "' = " + value + " (names like makespan_s, finite numbers)");
+            }
+        });
         int at = indexOf(workloadId);
         String now = clock.instant().toString();
-        History h = new History("h-" + UUID.randomUUID(), workloadId, executionId, schedulerName, List.copyOf(args), result, now);
+        History h = new History("h-" + UUID.randomUUID(), workloadId, executionId, schedulerName, List.copyOf(args), result, now, metrics);
         history.add(h);
         Profile p = workloads.get(at);
         workloads.set(at, new Profile(p.id(), p.description(), p.createdAt(), now));
