@@ -21,6 +21,8 @@ import io.keelson.schedcp.core.sim.Simulator;
 import io.keelson.schedcp.core.sim.Task;
 import io.keelson.schedcp.core.sim.Workloads;
 import io.keelson.schedcp.core.store.WorkloadStore;
+import io.keelson.schedcp.core.workload.ProcessBatch;
+import io.keelson.schedcp.core.workload.WakeupLatencyProbe;
 import io.keelson.schedcp.v1.AddWorkloadHistoryRequest;
 import io.keelson.schedcp.v1.CanaryWindow;
 import io.keelson.schedcp.v1.CreateAndVerifySchedulerRequest;
@@ -33,6 +35,8 @@ import io.keelson.schedcp.v1.ListSchedulersRequest;
 import io.keelson.schedcp.v1.ListSchedulersResponse;
 import io.keelson.schedcp.v1.ListWorkloadsRequest;
 import io.keelson.schedcp.v1.ListWorkloadsResponse;
+import io.keelson.schedcp.v1.ProfileWorkloadRequest;
+import io.keelson.schedcp.v1.ProfileWorkloadResponse;
 import io.keelson.schedcp.v1.RunCanaryRequest;
 import io.keelson.schedcp.v1.RunCanaryResponse;
 import io.keelson.schedcp.v1.RunSchedulerRequest;
@@ -46,10 +50,14 @@ import io.keelson.schedcp.v1.Workload;
 import io.keelson.schedcp.v1.WorkloadHistory;
 import io.keelson.schedcp.v1.WorkloadRef;
 
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
@@ -63,7 +71,10 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
 
     private static final long HORIZON_MICROS = 3_600_000_000L;
 
+    private static final List<String> ADMISSIONS = List.of("all-at-once", "fifo", "longest-first");
+
     private final SchedCp schedcp;
+    private final Semaphore profiling = new Semaphore(1);
 
     public SchedCpGrpcService(SchedCp schedcp) {
         this.schedcp = schedcp;
@@ -155,6 +166,48 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
     }
 
     @Override
+    public void profileWorkload(ProfileWorkloadRequest r, StreamObserver<ProfileWorkloadResponse> out) {
+        unary(out, () -> {
+            Violations v = new Violations();
+            v.check(r.getWorkload().equals("batch") || r.getWorkload().equals("latency"), "workload", "batch or latency, was '" + r.getWorkload() + "'");
+            v.check(r.getAdmission().isEmpty() || ADMISSIONS.contains(r.getAdmission()), "admission", "one of " + ADMISSIONS + ", was '" + r.getAdmission() + "'");
+            v.check(r.getUnitMs() == 0 || r.getUnitMs() >= 10 && r.getUnitMs() <= 1000, "unit_ms", "10..1000, was " + r.getUnitMs());
+            v.check(r.getHogs() >= 0 && r.getHogs() <= 64, "hogs", "0..64, was " + r.getHogs());
+            v.check(r.getThreads() >= 0 && r.getThreads() <= 64, "threads", "1..64, was " + r.getThreads());
+            v.check(r.getSeconds() >= 0 && r.getSeconds() <= 60, "seconds", "1..60, was " + r.getSeconds());
+            v.throwIfAny();
+            if (!profiling.tryAcquire()) {
+                throw new IllegalStateException("a workload is being profiled; one at a time (it uses every CPU)");
+            }
+            try {
+                ProfileWorkloadResponse.Builder b = ProfileWorkloadResponse.newBuilder().setWorkload(r.getWorkload()).setBackend(Backend.BACKEND_HOST_PROCESSES);
+                if (r.getWorkload().equals("batch")) {
+                    long perSecond = ProcessBatch.iterationsPerSecond(Duration.ofMillis(500));
+                    List<ProcessBatch.Job> jobs = ProcessBatch.batch(perSecond * (r.getUnitMs() == 0 ? 250 : r.getUnitMs()) / 1000);
+                    ProcessBatch.Admission admission = switch (r.getAdmission()) {
+                        case "fifo" -> ProcessBatch.Admission.FIFO;
+                        case "longest-first" -> ProcessBatch.Admission.LONGEST_FIRST;
+                        default -> ProcessBatch.Admission.ALL_AT_ONCE;
+                    };
+                    ProcessBatch.Result result = ProcessBatch.run(jobs, admission, Runtime.getRuntime().availableProcessors(), Duration.ofMinutes(5));
+                    return b.setMakespanSeconds(result.makespanMillis() / 1e3).setJobs(result.spans().size()).build();
+                }
+                WakeupLatencyProbe.Result result = WakeupLatencyProbe.run(r.getHogs(), r.getThreads() == 0 ? 4 : r.getThreads(), Duration.ofMillis(1),
+                        Duration.ofSeconds(r.getSeconds() == 0 ? 5 : r.getSeconds()));
+                return b.setWakeups(result.samples()).setP50LatenessUs(result.p50Micros()).setP99LatenessUs(result.p99Micros())
+                        .setMaxLatenessUs(result.maxMicros()).build();
+            } catch (IOException e) {
+                throw new IllegalStateException("could not run the workload's processes: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } finally {
+                profiling.release();
+            }
+        });
+    }
+
+    @Override
     public void simulate(SimulateRequest request, StreamObserver<SimulateResponse> out) {
         unary(out, () -> {
             Violations v = new Violations();
@@ -232,7 +285,7 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
     private static Execution execution(SchedulerRunner.Execution e) {
         Execution.Builder b = Execution.newBuilder().setExecutionId(e.executionId()).setSchedulerName(e.schedulerName()).setCommand(e.command())
                 .addAllArgs(e.args()).setStatus(e.status()).setPid(e.pid()).setStartTime(e.startTime().toString())
-                .setEndTime(e.endTime().map(Object::toString).orElse("")).setDurationSeconds(e.duration(java.time.Instant.now()).toMillis() / 1000.0)
+                .setEndTime(e.endTime().map(Object::toString).orElse("")).setDurationSeconds(e.duration(Instant.now()).toMillis() / 1000.0)
                 .setOutput(e.output()).setSchedExtSupported(e.schedExt().supported()).setSchedExtState(e.schedExt().state()).setLoaded(e.loaded())
                 .setBackend(e.schedExt().supported() ? Backend.BACKEND_SCHED_EXT : Backend.BACKEND_KERNEL_UNSUPPORTED);
         e.exitCode().ifPresent(b::setExitCode);

@@ -133,6 +133,21 @@ class SchedCpGrpcServiceTest {
     }
 
     @Test
+    void demonstrationWorkloadsRunAsRealProcessesOnThisHost() {
+        var batch = stub.profileWorkload(io.keelson.schedcp.v1.ProfileWorkloadRequest.newBuilder().setWorkload("batch").setAdmission("longest-first")
+                .setUnitMs(10).build());
+        assertThat(batch.getBackend()).isEqualTo(Backend.BACKEND_HOST_PROCESSES);
+        assertThat(batch.getJobs()).isEqualTo(40);
+        assertThat(batch.getMakespanSeconds()).isPositive();
+        var latency = stub.profileWorkload(io.keelson.schedcp.v1.ProfileWorkloadRequest.newBuilder().setWorkload("latency").setHogs(1).setThreads(2)
+                .setSeconds(1).build());
+        assertThat(latency.getWakeups()).isPositive();
+        assertThat(latency.getP99LatenessUs()).isGreaterThanOrEqualTo(latency.getP50LatenessUs());
+        assertThatThrownBy(() -> stub.profileWorkload(io.keelson.schedcp.v1.ProfileWorkloadRequest.newBuilder().setWorkload("make -j").setUnitMs(5).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(fields(e)).containsExactly("workload", "unit_ms"));
+    }
+
+    @Test
     void badInputIsRefusedWithTheFieldOrTheStatusThatFits() {
         assertThatThrownBy(() -> stub.runScheduler(RunSchedulerRequest.newBuilder().setName("../../bin/sh").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(fields(e)).containsExactly("name"));
