@@ -11,6 +11,7 @@ import io.keelson.common.v1.ErrorReason;
 import io.keelson.schedcp.core.SchedCp;
 import io.keelson.schedcp.core.catalog.SchedulerCatalog;
 import io.keelson.schedcp.core.catalog.SchedulerRepository;
+import io.keelson.schedcp.core.exec.CanaryDeployment;
 import io.keelson.schedcp.core.exec.SchedulerRunner;
 import io.keelson.schedcp.core.sim.CanaryRollout;
 import io.keelson.schedcp.core.sim.PolicyDsl;
@@ -24,10 +25,13 @@ import io.keelson.schedcp.core.store.WorkloadStore;
 import io.keelson.schedcp.core.workload.ProcessBatch;
 import io.keelson.schedcp.core.workload.WakeupLatencyProbe;
 import io.keelson.schedcp.v1.AddWorkloadHistoryRequest;
+import io.keelson.schedcp.v1.CanaryStep;
 import io.keelson.schedcp.v1.CanaryWindow;
 import io.keelson.schedcp.v1.CreateAndVerifySchedulerRequest;
 import io.keelson.schedcp.v1.CreateAndVerifySchedulerResponse;
 import io.keelson.schedcp.v1.CreateWorkloadRequest;
+import io.keelson.schedcp.v1.DeployCanaryRequest;
+import io.keelson.schedcp.v1.DeployCanaryResponse;
 import io.keelson.schedcp.v1.Execution;
 import io.keelson.schedcp.v1.ExecutionRef;
 import io.keelson.schedcp.v1.HistoryEntry;
@@ -162,6 +166,55 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
                 throw new NoSuchElementException("workload_id: no workload '" + request.getWorkloadId() + "'");
             }
             return history(schedcp.addHistory(request.getWorkloadId(), request.getExecutionId(), request.getResultDescription(), request.getMetricsMap()));
+        });
+    }
+
+    @Override
+    public void deployCanary(DeployCanaryRequest r, StreamObserver<DeployCanaryResponse> out) {
+        unary(out, () -> {
+            Violations v = new Violations();
+            int windows = r.getWindows() == 0 ? 3 : r.getWindows();
+            double tolerance = r.getTolerance() == 0 ? 0.10 : r.getTolerance();
+            int seconds = r.getSeconds() == 0 ? 2 : r.getSeconds();
+            v.check(!r.getKnownGood().getName().isEmpty(), "known_good.name", "required");
+            v.check(!r.getCandidate().getName().isEmpty(), "candidate.name", "required");
+            v.check(windows >= 1 && windows <= 20, "windows", "1..20, was " + r.getWindows());
+            v.check(tolerance > 0 && tolerance <= 10, "tolerance", "in (0, 10], was " + r.getTolerance());
+            v.check(r.getHogs() >= 0 && r.getHogs() <= 64, "hogs", "0..64, was " + r.getHogs());
+            v.check(seconds >= 1 && seconds <= 60, "seconds", "1..60, was " + r.getSeconds());
+            v.throwIfAny();
+            if (!profiling.tryAcquire()) {
+                throw new IllegalStateException("a workload is being profiled; one at a time (it uses every CPU)");
+            }
+            try {
+                CanaryDeployment.Outcome o = CanaryDeployment.deploy(schedcp.runner(),
+                        new CanaryDeployment.Spec(r.getKnownGood().getName(), r.getKnownGood().getArgsList()),
+                        new CanaryDeployment.Spec(r.getCandidate().getName(), r.getCandidate().getArgsList()),
+                        () -> WakeupLatencyProbe.run(r.getHogs(), 4, Duration.ofMillis(1), Duration.ofSeconds(seconds)).p99Micros(), windows, tolerance);
+                DeployCanaryResponse.Builder b = DeployCanaryResponse.newBuilder().setRunningExecutionId(o.runningExecutionId())
+                        .setBackend(schedcp.runner().status(o.runningExecutionId()).schedExt().supported() ? Backend.BACKEND_SCHED_EXT
+                                : Backend.BACKEND_KERNEL_UNSUPPORTED);
+                if (o instanceof CanaryDeployment.Reverted reverted) {
+                    b.setPromoted(false).setReason(reverted.reason());
+                } else {
+                    b.setPromoted(true).setReason("held through " + windows + " windows within the tolerance");
+                }
+                o.steps().forEach(step -> {
+                    CanaryStep.Builder sb = CanaryStep.newBuilder().setPhase(step.phase()).setScheduler(step.scheduler()).setExecutionId(step.executionId());
+                    if (!Double.isNaN(step.value())) {
+                        sb.setP99LatenessUs(step.value());
+                    }
+                    b.addSteps(sb);
+                });
+                return b.build();
+            } catch (IOException e) {
+                throw new IllegalStateException("could not measure the watched metric: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } finally {
+                profiling.release();
+            }
         });
     }
 

@@ -133,6 +133,23 @@ class SchedCpGrpcServiceTest {
     }
 
     @Test
+    void aCanaryDeploymentMeasuresTheKnownGoodAndTheCandidateOnThisHost() {
+        var reply = stub.deployCanary(io.keelson.schedcp.v1.DeployCanaryRequest.newBuilder()
+                .setKnownGood(io.keelson.schedcp.v1.SchedulerSpec.newBuilder().setName("scx_rusty"))
+                .setCandidate(io.keelson.schedcp.v1.SchedulerSpec.newBuilder().setName("scx_rusty").addArgs("--slice-us-overutil").addArgs("500"))
+                .setWindows(1).setSeconds(1).setTolerance(10).build());
+        // no sched_ext here: the stand-in processes change nothing, so with a wide tolerance the candidate holds
+        assertThat(reply.getBackend()).isEqualTo(Backend.BACKEND_KERNEL_UNSUPPORTED);
+        assertThat(reply.getStepsList()).extracting(s -> s.getPhase()).containsExactly("baseline", "candidate started", "window 0", "promoted");
+        assertThat(reply.getSteps(0).hasP99LatenessUs()).isTrue();
+        assertThat(reply.getPromoted()).isTrue();
+        assertThat(stub.getExecutionStatus(ExecutionRef.newBuilder().setExecutionId(reply.getRunningExecutionId()).build()).getArgsList())
+                .containsExactly("--slice-us-overutil", "500");
+        assertThatThrownBy(() -> stub.deployCanary(io.keelson.schedcp.v1.DeployCanaryRequest.newBuilder().setWindows(50).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(fields(e)).containsExactly("known_good.name", "candidate.name", "windows"));
+    }
+
+    @Test
     void demonstrationWorkloadsRunAsRealProcessesOnThisHost() {
         var batch = stub.profileWorkload(io.keelson.schedcp.v1.ProfileWorkloadRequest.newBuilder().setWorkload("batch").setAdmission("longest-first")
                 .setUnitMs(10).build());
