@@ -183,10 +183,7 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
             v.check(r.getHogs() >= 0 && r.getHogs() <= 64, "hogs", "0..64, was " + r.getHogs());
             v.check(seconds >= 1 && seconds <= 60, "seconds", "1..60, was " + r.getSeconds());
             v.throwIfAny();
-            if (!profiling.tryAcquire()) {
-                throw new IllegalStateException("a workload is being profiled; one at a time (it uses every CPU)");
-            }
-            try {
+            return onTheHost("measuring the watched metric", () -> {
                 CanaryDeployment.Outcome o = CanaryDeployment.deploy(schedcp.runner(),
                         new CanaryDeployment.Spec(r.getKnownGood().getName(), r.getKnownGood().getArgsList()),
                         new CanaryDeployment.Spec(r.getCandidate().getName(), r.getCandidate().getArgsList()),
@@ -205,16 +202,9 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
                         sb.setP99LatenessUs(step.value());
                     }
                     b.addSteps(sb);
-                });
-                return b.build();
-            } catch (IOException e) {
-                throw new IllegalStateException("could not measure the watched metric: " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            } finally {
-                profiling.release();
-            }
+            });
+            return b.build();
+            });
         });
     }
 
@@ -229,10 +219,7 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
             v.check(r.getThreads() >= 0 && r.getThreads() <= 64, "threads", "1..64, was " + r.getThreads());
             v.check(r.getSeconds() >= 0 && r.getSeconds() <= 60, "seconds", "1..60, was " + r.getSeconds());
             v.throwIfAny();
-            if (!profiling.tryAcquire()) {
-                throw new IllegalStateException("a workload is being profiled; one at a time (it uses every CPU)");
-            }
-            try {
+            return onTheHost("running the workload's processes", () -> {
                 ProfileWorkloadResponse.Builder b = ProfileWorkloadResponse.newBuilder().setWorkload(r.getWorkload()).setBackend(Backend.BACKEND_HOST_PROCESSES);
                 if (r.getWorkload().equals("batch")) {
                     long perSecond = ProcessBatch.iterationsPerSecond(Duration.ofMillis(500));
@@ -249,14 +236,7 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
                         Duration.ofSeconds(r.getSeconds() == 0 ? 5 : r.getSeconds()));
                 return b.setWakeups(result.samples()).setP50LatenessUs(result.p50Micros()).setP99LatenessUs(result.p99Micros())
                         .setMaxLatenessUs(result.maxMicros()).build();
-            } catch (IOException e) {
-                throw new IllegalStateException("could not run the workload's processes: " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            } finally {
-                profiling.release();
-            }
+            });
         });
     }
 
@@ -308,6 +288,29 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
                     .setCandidateP99Ms(w.candidateP99Micros() / 1e3).setRegression(w.regression())));
             return b.build();
         });
+    }
+
+    /** Work that runs processes on this host (and may be interrupted). */
+    @FunctionalInterface
+    private interface HostWork<T> {
+        T run() throws IOException, InterruptedException;
+    }
+
+    /** Runs {@code work} alone: profiling and canaries use every CPU, so a second one at the same time is refused. */
+    private <T> T onTheHost(String what, HostWork<T> work) {
+        if (!profiling.tryAcquire()) {
+            throw new IllegalStateException("a workload is being profiled or a canary measured; one at a time (it uses every CPU)");
+        }
+        try {
+            return work.run();
+        } catch (IOException e) {
+            throw new IllegalStateException("failed " + what + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted " + what, e);
+        } finally {
+            profiling.release();
+        }
     }
 
     /** A built-in policy by name, or one in the simulator's language (parsed once; a fresh instance per run). */
