@@ -27,7 +27,7 @@ public final class SchedCpMcpServer implements AutoCloseable {
         this.schedcp = SchedCp.open(state, schedulersDir);
         JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(tools.jackson.databind.json.JsonMapper.builder().build());
         this.server = McpServer.sync(new StdioServerTransportProvider(mapper, in, out)).serverInfo("keelson-schedcp", "0.1.0")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build()).tools(new SchedCpTools(schedcp).specifications(mapper)).build();
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build()).tools(new SchedCpTools(schedcp, Guard.LOCAL).specifications(mapper)).build();
     }
 
     public static SchedCpMcpServer start(Path state, Path schedulersDir, InputStream in, OutputStream out) {

@@ -37,10 +37,12 @@ final class SchedCpTools {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SchedCp schedcp;
+    private final Guard guard;
     private volatile String lastMonitorSession;
 
-    SchedCpTools(SchedCp schedcp) {
+    SchedCpTools(SchedCp schedcp, Guard guard) {
         this.schedcp = schedcp;
+        this.guard = guard;
     }
 
     List<McpServerFeatures.SyncToolSpecification> specifications(McpJsonMapper mapper) {
@@ -49,17 +51,17 @@ final class SchedCpTools {
                         + "a text in their name, description or use cases, and by production readiness.",
                         "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"text to find in name, description or use cases\"},"
                                 + "\"production_ready\":{\"type\":\"boolean\"}},\"additionalProperties\":false}",
-                        Set.of("name", "production_ready"), this::listSchedulers),
+                        Access.READ, Set.of("name", "production_ready"), this::listSchedulers),
                 tool(mapper, "run_scheduler", "Start a scheduler by name with command-line arguments; one scheduler runs at a time.",
                         "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"args\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},"
                                 + "\"required\":[\"name\"],\"additionalProperties\":false}",
-                        Set.of("name", "args"), this::runScheduler),
+                        Access.WRITE, Set.of("name", "args"), this::runScheduler),
                 tool(mapper, "stop_scheduler", "Stop a running scheduler (SIGTERM, then SIGKILL after 5 s).",
                         "{\"type\":\"object\",\"properties\":{\"execution_id\":{\"type\":\"string\"}},\"required\":[\"execution_id\"],\"additionalProperties\":false}",
-                        Set.of("execution_id"), a -> execution(schedcp.runner().stop(a.string("execution_id")), false)),
+                        Access.WRITE, Set.of("execution_id"), a -> execution(schedcp.runner().stop(a.string("execution_id")), false)),
                 tool(mapper, "get_execution_status", "Status, times, exit code and output of a scheduler execution, and whether sched_ext has it loaded.",
                         "{\"type\":\"object\",\"properties\":{\"execution_id\":{\"type\":\"string\"}},\"required\":[\"execution_id\"],\"additionalProperties\":false}",
-                        Set.of("execution_id"), a -> execution(schedcp.runner().status(a.string("execution_id")), true)),
+                        Access.READ, Set.of("execution_id"), a -> execution(schedcp.runner().status(a.string("execution_id")), true)),
                 tool(mapper, "create_and_verify_scheduler", "Verify a scheduler and register it as a new, non-production scheduler version: sched_ext "
                         + "BPF C (static checks, clang where installed, the kernel stage where sched_ext exists), or a policy in the simulator's language "
                         + "('policy NAME' / 'order by KEY [asc|desc], ...' / 'slice 3ms|to-completion'; keys arrival, work, remaining, deadline, vruntime, id), "
@@ -68,7 +70,7 @@ final class SchedCpTools {
                                 + "\"description\":{\"type\":\"string\",\"maxLength\":100},\"algorithm\":{\"type\":\"string\"},\"use_cases\":{\"type\":\"array\","
                                 + "\"items\":{\"type\":\"string\"}},\"characteristics\":{\"type\":\"string\"},\"limitations\":{\"type\":\"string\"},"
                                 + "\"performance_profile\":{\"type\":\"string\"}},\"required\":[\"name\",\"source_code\",\"description\"],\"additionalProperties\":false}",
-                        Set.of("name", "source_code", "description", "algorithm", "use_cases", "characteristics", "limitations", "performance_profile"),
+                        Access.WRITE, Set.of("name", "source_code", "description", "algorithm", "use_cases", "characteristics", "limitations", "performance_profile"),
                         this::createAndVerify),
                 tool(mapper, "workload", "Workload profiles and their history: create (description), list, get_history (workload_id), "
                         + "add_history (workload_id, execution_id, result_description, and optionally metrics: numbers such as makespan_s or p99_ms).",
@@ -76,22 +78,25 @@ final class SchedCpTools {
                                 + "\"description\":{\"type\":\"string\"},\"workload_id\":{\"type\":\"string\"},\"execution_id\":{\"type\":\"string\"},"
                                 + "\"result_description\":{\"type\":\"string\"},\"metrics\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"number\"}}},"
                                 + "\"required\":[\"command\"],\"additionalProperties\":false}",
-                        Set.of("command", "description", "workload_id", "execution_id", "result_description", "metrics"), this::workload),
+                        Access.READ, Set.of("command", "description", "workload_id", "execution_id", "result_description", "metrics"), this::workload),
                 tool(mapper, "system_monitor", "Sample CPU, memory and scheduler counters once a second: start returns a session; stop returns its summary.",
                         "{\"type\":\"object\",\"properties\":{\"command\":{\"type\":\"string\",\"enum\":[\"start\",\"stop\"]},\"session_id\":{\"type\":\"string\"}},"
                                 + "\"required\":[\"command\"],\"additionalProperties\":false}",
-                        Set.of("command", "session_id"), this::systemMonitor));
+                        Access.READ, Set.of("command", "session_id"), this::systemMonitor));
     }
 
-    private static McpServerFeatures.SyncToolSpecification tool(McpJsonMapper mapper, String name, String description, String schema, Set<String> allowed,
-                                                                Function<ToolArgs, Object> handler) {
+    private McpServerFeatures.SyncToolSpecification tool(McpJsonMapper mapper, String name, String description, String schema, Access access,
+                                                         Set<String> allowed, Function<ToolArgs, Object> handler) {
         McpSchema.Tool tool = McpSchema.Tool.builder().name(name).description(description).inputSchema(mapper, schema).build();
         return new McpServerFeatures.SyncToolSpecification(tool, (exchange, request) -> {
             try {
-                Object result = handler.apply(new ToolArgs(request.arguments(), allowed));
+                guard.require(exchange.transportContext(), access);
+                Object result = handler.apply(new ToolArgs(request.arguments(), allowed, needed -> guard.require(exchange.transportContext(), needed)));
                 return McpSchema.CallToolResult.builder().addTextContent(JSON.writeValueAsString(result)).build();
             } catch (IllegalArgumentException | IllegalStateException | NoSuchElementException | UnsupportedOperationException e) {
                 return McpSchema.CallToolResult.builder().addTextContent("error: " + e.getMessage()).isError(true).build();
+            } catch (SecurityException e) {
+                return McpSchema.CallToolResult.builder().addTextContent("permission denied: " + e.getMessage()).isError(true).build();
             } catch (JsonProcessingException e) {
                 return McpSchema.CallToolResult.builder().addTextContent("error: result not writable as JSON: " + e.getOriginalMessage()).isError(true).build();
             }
@@ -181,6 +186,7 @@ final class SchedCpTools {
     private Object workload(ToolArgs a) {
         switch (a.string("command")) {
             case "create" -> {
+                a.require(Access.WRITE);
                 return Map.of("workload_id", schedcp.workloads().create(a.string("description")).id());
             }
             case "list" -> {
@@ -192,6 +198,7 @@ final class SchedCpTools {
                         "history", schedcp.workloads().history(id));
             }
             case "add_history" -> {
+                a.require(Access.WRITE);
                 WorkloadStore.History h = schedcp.addHistory(a.string("workload_id"), a.string("execution_id"), a.string("result_description"),
                         a.numbers("metrics"));
                 return Map.of("history_id", h.id(), "workload_id", h.workloadId());

@@ -1,0 +1,142 @@
+package io.keelson.schedcp.mcp;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.keelson.common.v1.Role;
+import io.keelson.controlplane.v1.ApiToken;
+import io.keelson.controlplane.v1.ControlPlaneServiceGrpc;
+import io.keelson.controlplane.v1.WhoAmIRequest;
+import io.keelson.controlplane.v1.WhoAmIResponse;
+import io.keelson.schedcp.core.SchedCp;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The MCP endpoint over HTTP checks platform tokens (with a stand-in for the control plane's WhoAmI) and roles per tool. */
+class SchedCpMcpHttpServerTest {
+
+    private static final Context.Key<String> BEARER = Context.key("bearer");
+    private static final Map<String, ApiToken> TOKENS = Map.of(
+            "viewer-token", ApiToken.newBuilder().setName("dashboard").setRole(Role.ROLE_VIEWER).addScopes("*").build(),
+            "operator-token", ApiToken.newBuilder().setName("sched-agent").setRole(Role.ROLE_OPERATOR).addScopes("schedcp").build(),
+            "gpu-token", ApiToken.newBuilder().setName("gpu-agent").setRole(Role.ROLE_OPERATOR).addScopes("gpuos").build());
+
+    @TempDir
+    Path dir;
+    private Server controlPlane;
+    private ManagedChannel channel;
+    private SchedCp schedcp;
+    private SchedCpMcpHttpServer http;
+
+    @BeforeEach
+    void start() throws Exception {
+        String name = InProcessServerBuilder.generateName();
+        ControlPlaneServiceGrpc.ControlPlaneServiceImplBase whoAmI = new ControlPlaneServiceGrpc.ControlPlaneServiceImplBase() {
+            @Override
+            public void whoAmI(WhoAmIRequest request, StreamObserver<WhoAmIResponse> out) {
+                ApiToken t = TOKENS.get(BEARER.get());
+                if (t == null) {
+                    out.onError(Status.UNAUTHENTICATED.withDescription("unknown token").asRuntimeException());
+                } else {
+                    out.onNext(WhoAmIResponse.newBuilder().setToken(t).build());
+                    out.onCompleted();
+                }
+            }
+        };
+        controlPlane = InProcessServerBuilder.forName(name).directExecutor().addService(ServerInterceptors.intercept(whoAmI, new io.grpc.ServerInterceptor() {
+            @Override
+            public <Q, A> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, A> call, Metadata headers, io.grpc.ServerCallHandler<Q, A> next) {
+                String auth = headers.get(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER));
+                return Contexts.interceptCall(Context.current().withValue(BEARER, auth == null ? "" : auth.replaceFirst("^Bearer ", "")), call, headers, next);
+            }
+        })).build().start();
+        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path standIn = bin.resolve("scx_simple");
+        Files.writeString(standIn, "#!/bin/sh\ntrap 'exit 0' TERM\nwhile :; do sleep 0.05; done\n");
+        Files.setPosixFilePermissions(standIn, PosixFilePermissions.fromString("rwxr-xr-x"));
+        schedcp = SchedCp.open(dir.resolve("state"), bin);
+        http = SchedCpMcpHttpServer.start(schedcp, new InetSocketAddress("127.0.0.1", 0), new PlatformTokens(channel, Clock.systemUTC()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        http.close();
+        schedcp.close();
+        channel.shutdownNow();
+        controlPlane.shutdownNow();
+    }
+
+    private McpSyncClient client(String bearer) {
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + http.port())
+                .endpoint("/mcp").jsonMapper(new JacksonMcpJsonMapper(tools.jackson.databind.json.JsonMapper.builder().build()))
+                .customizeRequest(b -> {
+                    if (bearer != null) {
+                        b.header("Authorization", "Bearer " + bearer);
+                    }
+                }).build();
+        McpSyncClient c = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
+        c.initialize();
+        return c;
+    }
+
+    private static String text(McpSchema.CallToolResult r) {
+        return ((McpSchema.TextContent) r.content().get(0)).text();
+    }
+
+    @Test
+    void withoutAValidTokenNothingIsServed() {
+        assertThatThrownBy(() -> client(null)).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> client("forged")).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void aViewerReadsAnOperatorRunsAndATokenForAnotherSystemIsRefused() {
+        McpSyncClient viewer = client("viewer-token");
+        assertThat(viewer.listTools().tools()).hasSize(7);
+        assertThat(viewer.callTool(new McpSchema.CallToolRequest("list_schedulers", Map.of("name", "rusty"))).isError()).isNotEqualTo(Boolean.TRUE);
+        McpSchema.CallToolResult refused = viewer.callTool(new McpSchema.CallToolRequest("run_scheduler", Map.of("name", "scx_simple")));
+        assertThat(refused.isError()).isTrue();
+        assertThat(text(refused)).contains("permission denied", "ROLE_VIEWER", "ROLE_OPERATOR");
+        assertThat(text(viewer.callTool(new McpSchema.CallToolRequest("workload", Map.of("command", "create", "description", "x")))))
+                .contains("permission denied");
+        assertThat(viewer.callTool(new McpSchema.CallToolRequest("workload", Map.of("command", "list"))).isError()).isNotEqualTo(Boolean.TRUE);
+        viewer.closeGracefully();
+
+        McpSyncClient operator = client("operator-token");
+        McpSchema.CallToolResult run = operator.callTool(new McpSchema.CallToolRequest("run_scheduler", Map.of("name", "scx_simple", "args", List.of())));
+        assertThat(run.isError()).as(text(run)).isNotEqualTo(Boolean.TRUE);
+        assertThat(schedcp.runner().running()).isPresent();
+        operator.closeGracefully();
+
+        McpSyncClient gpu = client("gpu-token");
+        assertThat(text(gpu.callTool(new McpSchema.CallToolRequest("list_schedulers", Map.of())))).contains("may not act on schedcp");
+        gpu.closeGracefully();
+    }
+}
