@@ -28,9 +28,10 @@ def entry(record, pg, desc, seq, op, state, t0, sizes=((4096, 1024),), dtype="Fl
     return e
 
 
-def dump(entries, ranks):
-    return {"version": "2.4", "pg_config": {"0": {"name": "0", "desc": "default_pg", "ranks": str(list(ranks))}},
-            "pg_status": {}, "entries": entries}
+def dump(entries, ranks, extra_groups=None):
+    config = {"0": {"name": "0", "desc": "default_pg", "ranks": str(list(ranks))}}
+    config.update(extra_groups or {})
+    return {"version": "2.4", "pg_config": config, "pg_status": {}, "entries": entries}
 
 
 def write(folder, rank, data):
@@ -59,6 +60,17 @@ for r in ranks:
     write(os.path.join(here, "mismatch"), r, dump(steps(r, 7, "started", op_at={7: "all_gather"} if r == 3 else None), ranks))
     # every rank entered collective 6 and none finished: the collective itself (network, NCCL) hangs
     write(os.path.join(here, "stuck"), r, dump(steps(r, 6, "started"), ranks))
+# a pipeline group of ranks 0 and 1: rank 0 sends three activations to rank 1, which posted only two receives
+pp = {"1": {"name": "1", "desc": "pp", "ranks": "[0, 1]"}}
+for r in range(2):
+    entries = steps(r, 3, "completed")
+    for k in range(3 if r == 0 else 2):
+        t0 = BASE + (10 + k) * 100 * MS
+        e = entry(100 + k, "1", "pp", 3, "send 0->1" if r == 0 else "recv 1<-0", "started" if (r == 0 and k == 2) else "completed", t0)
+        e["p2p_seq_id"] = k + 1
+        e["is_p2p"] = True
+        entries.append(e)
+    write(os.path.join(here, "p2p-missing-recv"), r, dump(entries, range(2), pp))
 # a damaged entry is counted and skipped, the rest kept
 bad = dump(steps(0, 3, "completed"), ranks)
 del bad["entries"][1]["collective_seq_id"]

@@ -92,6 +92,11 @@ final class Wire {
                     .addAllMissing(m.missing()).addAllWaiting(m.waiting()).putAllLastIssued(m.lastIssued()));
         } else if (verdict instanceof CollectiveMatch.NeverCompleted n) {
             b.setNeverCompleted(CollectiveVerdict.NeverCompleted.newBuilder().setSequence(n.sequence()).setOperation(n.operation()).addAllRanks(n.ranks()));
+        } else if (verdict instanceof CollectiveMatch.PointToPointStuck p) {
+            CollectiveVerdict.PointToPoint.Builder pb = CollectiveVerdict.PointToPoint.newBuilder().setFromRank(p.fromRank()).setToRank(p.toRank())
+                    .setIndex(p.index());
+            p.missingRank().ifPresent(pb::setMissingRank);
+            b.setPointToPoint(pb);
         } else {
             CollectiveMatch.Mismatch m = (CollectiveMatch.Mismatch) verdict;
             b.setDesynchronised(CollectiveVerdict.Desynchronised.newBuilder().setSequence(m.sequence())

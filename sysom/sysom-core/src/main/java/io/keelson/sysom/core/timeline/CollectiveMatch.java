@@ -5,10 +5,13 @@ import io.keelson.sysom.core.trace.FlightRecorderDump;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -18,14 +21,15 @@ import java.util.stream.Collectors;
 /**
  * Matches every rank's flight-recorder entries collective by collective, per process group, as PyTorch's
  * {@code fr_trace} does after a timeout: the first collective that did not complete everywhere says why the job
- * hangs (point-to-point sends and receives are left out: they have their own sequence). Ranks that never issued it are stuck before it (their own compute, data or host) and the others wait for
+ * hangs. Ranks that never issued it are stuck before it (their own compute, data or host) and the others wait for
  * them; if every rank issued it and it still did not complete, the collective itself hangs (network, NCCL); ranks
- * that issued a different operation, or other sizes or dtypes, at the same position have desynchronised.
+ * that issued a different operation, or other sizes or dtypes, at the same position have desynchronised. Sends and
+ * receives are matched per pair of ranks, in order, as NCCL pairs them.
  */
 public final class CollectiveMatch {
 
     /** What one process group's entries show. */
-    public sealed interface Verdict permits AllCompleted, MissingRanks, NeverCompleted, Mismatch {
+    public sealed interface Verdict permits AllCompleted, MissingRanks, NeverCompleted, Mismatch, PointToPointStuck {
         String group();
 
         /** The verdict in words, for a CLI or a report. */
@@ -74,6 +78,21 @@ public final class CollectiveMatch {
         }
     }
 
+    /**
+     * The {@code index}-th send (from 0) from {@code fromRank} to {@code toRank} (global ranks) and its receive did not
+     * both complete: {@code missingRank}, when present, never posted its side (it is stuck before it); otherwise both
+     * sides were posted and the transfer itself hangs.
+     */
+    public record PointToPointStuck(String group, int fromRank, int toRank, int index, Optional<Integer> missingRank) implements Verdict {
+        @Override
+        public String describe() {
+            String transfer = "group " + group + ": send #" + index + " from rank " + fromRank + " to rank " + toRank;
+            return missingRank.map(m -> transfer + ": rank " + m + " never posted its " + (m == toRank ? "receive" : "send") + " and the other rank "
+                    + "waits; rank " + m + " is stuck before it (pipeline stage, compute, data)")
+                    .orElse(transfer + " was posted on both sides and never completed: the link or NCCL hangs");
+        }
+    }
+
     /** Collectives whose every rank passes tensors of the same sizes. */
     private static final Set<String> SAME_SIZES = Set.of("all_reduce", "broadcast", "_broadcast_oop", "reduce", "_reduce_oop", "all_gather",
             "_all_gather_base", "all_gather_into_tensor_coalesced", "reduce_scatter", "_reduce_scatter_base", "reduce_scatter_tensor_coalesced",
@@ -82,26 +101,79 @@ public final class CollectiveMatch {
     private CollectiveMatch() {
     }
 
-    /** One verdict per process group found in the dumps, by group name. */
+    /**
+     * Per process group found in the dumps, by group name: the collectives' verdict (where the group ran collectives),
+     * then each send/receive pair of ranks whose transfers did not all complete (the first such transfer of the pair).
+     */
     public static List<Verdict> match(Collection<FlightRecorderDump.Dump> dumps) {
         Map<String, Set<Integer>> expected = new TreeMap<>();
         Map<String, Map<Integer, TreeMap<Long, FlightRecord>>> byGroup = new TreeMap<>();
+        Map<String, Map<Integer, List<FlightRecord>>> p2pByGroup = new TreeMap<>();
+        Set<Integer> dumped = new TreeSet<>();
         for (FlightRecorderDump.Dump d : dumps) {
+            dumped.add(d.rank());
             d.groups().forEach((name, g) -> expected.computeIfAbsent(name, k -> new TreeSet<>()).addAll(g.ranks()));
             for (FlightRecord r : d.records()) {
-                if (r.pointToPoint()) {
-                    continue; // matched by their own sequence, which this does not do yet
+                if (r.isPointToPoint()) {
+                    p2pByGroup.computeIfAbsent(r.processGroup(), k -> new TreeMap<>()).computeIfAbsent(r.rank(), k -> new ArrayList<>()).add(r);
+                } else {
+                    byGroup.computeIfAbsent(r.processGroup(), k -> new TreeMap<>()).computeIfAbsent(r.rank(), k -> new TreeMap<>()).put(r.sequence(), r);
                 }
-                byGroup.computeIfAbsent(r.processGroup(), k -> new TreeMap<>()).computeIfAbsent(r.rank(), k -> new TreeMap<>()).put(r.sequence(), r);
             }
         }
         List<Verdict> verdicts = new ArrayList<>();
-        byGroup.forEach((group, ranks) -> {
-            Set<Integer> members = new TreeSet<>(expected.getOrDefault(group, Set.of()));
-            members.addAll(ranks.keySet());
-            verdicts.add(verdict(group, members, ranks));
-        });
+        Set<String> groups = new TreeSet<>(byGroup.keySet());
+        groups.addAll(p2pByGroup.keySet());
+        for (String group : groups) {
+            Map<Integer, TreeMap<Long, FlightRecord>> ranks = byGroup.get(group);
+            if (ranks != null) {
+                Set<Integer> members = new TreeSet<>(expected.getOrDefault(group, Set.of()));
+                members.addAll(ranks.keySet());
+                verdicts.add(verdict(group, members, ranks));
+            }
+            Map<Integer, List<FlightRecord>> p2p = p2pByGroup.get(group);
+            if (p2p != null) {
+                verdicts.addAll(pointToPoint(group, new ArrayList<>(expected.getOrDefault(group, Set.of())), p2p, dumped));
+            }
+        }
         return verdicts;
+    }
+
+    /** The k-th send from a to b pairs with the k-th receive at b from a (NCCL matches them in order per pair). */
+    private static List<Verdict> pointToPoint(String group, List<Integer> groupRanks, Map<Integer, List<FlightRecord>> byRank, Set<Integer> dumped) {
+        Map<List<Integer>, List<FlightRecord>> sends = new TreeMap<>(PAIR_ORDER);
+        Map<List<Integer>, List<FlightRecord>> receives = new TreeMap<>(PAIR_ORDER);
+        byRank.values().forEach(records -> records.forEach(r -> r.pointToPoint().ifPresent(p -> {
+            List<Integer> pair = List.of(global(groupRanks, p.source()), global(groupRanks, p.destination()));
+            (r.operation().equals("send") ? sends : receives).computeIfAbsent(pair, k -> new ArrayList<>()).add(r);
+        })));
+        Set<List<Integer>> pairs = new LinkedHashSet<>(sends.keySet());
+        pairs.addAll(receives.keySet());
+        List<Verdict> out = new ArrayList<>();
+        for (List<Integer> pair : pairs) {
+            List<FlightRecord> s = sends.getOrDefault(pair, List.of());
+            List<FlightRecord> r = receives.getOrDefault(pair, List.of());
+            for (int k = 0; k < Math.max(s.size(), r.size()); k++) {
+                FlightRecord send = k < s.size() ? s.get(k) : null;
+                FlightRecord receive = k < r.size() ? r.get(k) : null;
+                boolean done = send != null && receive != null && send.state() == FlightRecord.State.COMPLETED
+                        && receive.state() == FlightRecord.State.COMPLETED;
+                if (done || send != null && receive == null && send.state() == FlightRecord.State.COMPLETED && !dumped.contains(pair.get(1))) {
+                    continue; // a completed send whose receiver left no dump: nothing to say about it
+                }
+                Optional<Integer> missing = send == null ? Optional.of(pair.get(0)) : receive == null ? Optional.of(pair.get(1)) : Optional.empty();
+                out.add(new PointToPointStuck(group, pair.get(0), pair.get(1), k, missing));
+                break;
+            }
+        }
+        return out;
+    }
+
+    private static final Comparator<List<Integer>> PAIR_ORDER = Comparator.comparing((List<Integer> p) -> p.get(0)).thenComparing(p -> p.get(1));
+
+    private static int global(List<Integer> groupRanks, int local) {
+        List<Integer> sorted = groupRanks.stream().sorted().toList();
+        return local >= 0 && local < sorted.size() ? sorted.get(local) : local;
     }
 
     private static Verdict verdict(String group, Set<Integer> members, Map<Integer, TreeMap<Long, FlightRecord>> ranks) {

@@ -11,13 +11,17 @@ import java.util.OptionalLong;
  */
 public record FlightRecord(int rank, String processGroup, String groupDescription, long sequence, String operation, State state,
                            List<List<Long>> inputSizes, List<String> inputDtypes, OptionalLong createdNanos, OptionalLong startedNanos,
-                           OptionalLong completedNanos, Optional<String> issuedAt) {
+                           OptionalLong completedNanos, Optional<String> issuedAt, Optional<PointToPoint> pointToPoint) {
+
+    /** A send or receive between two ranks of the group, numbered within the group as PyTorch names them ({@code send 1->2}). */
+    public record PointToPoint(int source, int destination) {
+    }
 
     /** PyTorch's entry states, in order. */
     public enum State { SCHEDULED, STARTED, COMPLETED }
 
     /** Point-to-point operations count on their own sequence ({@code p2p_seq_id}); their collective sequence is the last collective's. */
-    public boolean pointToPoint() {
+    public boolean isPointToPoint() {
         return operation.equals("send") || operation.equals("recv");
     }
 

@@ -30,6 +30,7 @@ public final class FlightRecorderDump {
     /** At most this much of a dump is read: one rank's ring buffer is a few MB. */
     public static final long MAX_BYTES = 256L << 20;
     private static final Pattern RANK_SUFFIX = Pattern.compile("(\\d+)$");
+    private static final Pattern P2P = Pattern.compile("(\\d+)(->|<-)(\\d+)"); // "send 1->2", "recv 2<-1"
     private static final int PICKLE_PROTO = 0x80; // the PROTO opcode every pickle of protocol 2 or later starts with
 
     /** A process group as the dump's {@code pg_config} describes it. */
@@ -127,7 +128,15 @@ public final class FlightRecorderDump {
     private static FlightRecord record(int rank, Map<?, ?> m) {
         String[] group = group(m.get("process_group")).orElseThrow();
         String name = (String) m.get("profiling_name");
-        String op = name.substring(name.indexOf(':') + 1).split(" ")[0];
+        String[] words = name.substring(name.indexOf(':') + 1).split(" ");
+        String op = words[0];
+        Optional<FlightRecord.PointToPoint> p2p = Optional.empty();
+        Matcher arrow = words.length == 2 ? P2P.matcher(words[1]) : null;
+        if (arrow != null && arrow.matches()) {
+            int a = Integer.parseInt(arrow.group(1));
+            int b = Integer.parseInt(arrow.group(3));
+            p2p = Optional.of(arrow.group(2).equals("->") ? new FlightRecord.PointToPoint(a, b) : new FlightRecord.PointToPoint(b, a));
+        }
         List<List<Long>> sizes = new ArrayList<>();
         if (m.get("input_sizes") instanceof List<?> shapes) {
             for (Object shape : shapes) {
@@ -144,7 +153,7 @@ public final class FlightRecorderDump {
                 .findFirst().map(f -> f.get("name") + " (" + f.get("filename") + ":" + f.get("line") + ")") : Optional.empty();
         return new FlightRecord(rank, group[0], group[1], ((Number) m.get("collective_seq_id")).longValue(), op,
                 FlightRecord.State.valueOf(((String) m.get("state")).toUpperCase(Locale.ROOT)), sizes, dtypes, nanos(m.get("time_created_ns")),
-                nanos(m.get("time_discovered_started_ns")), nanos(m.get("time_discovered_completed_ns")), issuedAt);
+                nanos(m.get("time_discovered_started_ns")), nanos(m.get("time_discovered_completed_ns")), issuedAt, p2p);
     }
 
     /** {@code (name, desc)}: a tuple in the pickle, a list in JSON. */

@@ -131,8 +131,31 @@ class CollectiveMatchTest {
                 new CollectiveMatch.Mismatch("0", 2, CollectiveMatch.Mismatch.Kind.SIZES, 0, "[[16]]", "[[8]]"));
     }
 
+    @Test
+    void aSendWhoseReceiveWasNeverPostedNamesTheRankThatDidNotPostIt() throws Exception {
+        assertThat(CollectiveMatch.match(dumps("p2p-missing-recv"))).containsExactly(new CollectiveMatch.AllCompleted("0", 3),
+                new CollectiveMatch.PointToPointStuck("1", 0, 1, 2, Optional.of(1)));
+        assertThat(new CollectiveMatch.PointToPointStuck("1", 0, 1, 2, Optional.of(1)).describe()).contains("rank 1 never posted its receive");
+    }
+
+    @Test
+    void aTransferPostedOnBothSidesThatNeverCompletedIsTheLinksHang() {
+        FlightRecorderDump.Group pp = new FlightRecorderDump.Group("1", "pp", List.of(4, 5));
+        // group-local ranks 0 and 1 are global ranks 4 and 5
+        FlightRecord send = new FlightRecord(4, "1", "pp", 0, "send", FlightRecord.State.STARTED, List.of(List.of(8L)), List.of("Float"),
+                OptionalLong.of(1), OptionalLong.of(2), OptionalLong.empty(), Optional.empty(), Optional.of(new FlightRecord.PointToPoint(0, 1)));
+        FlightRecord receive = new FlightRecord(5, "1", "pp", 0, "recv", FlightRecord.State.STARTED, List.of(List.of(8L)), List.of("Float"),
+                OptionalLong.of(1), OptionalLong.of(2), OptionalLong.empty(), Optional.empty(), Optional.of(new FlightRecord.PointToPoint(0, 1)));
+        List<FlightRecorderDump.Dump> dumps = List.of(new FlightRecorderDump.Dump(4, "2.4", Map.of("1", pp), List.of(send)),
+                new FlightRecorderDump.Dump(5, "2.4", Map.of("1", pp), List.of(receive)));
+        assertThat(CollectiveMatch.match(dumps)).singleElement().satisfies(v -> {
+            assertThat(v).isEqualTo(new CollectiveMatch.PointToPointStuck("1", 4, 5, 0, Optional.empty()));
+            assertThat(v.describe()).contains("posted on both sides and never completed");
+        });
+    }
+
     private static FlightRecord record(int rank, long sequence, String op, List<List<Long>> sizes) {
         return new FlightRecord(rank, "0", "default_pg", sequence, op, FlightRecord.State.COMPLETED, sizes, List.of("Float"),
-                OptionalLong.of(1), OptionalLong.of(2), OptionalLong.of(3), Optional.empty());
+                OptionalLong.of(1), OptionalLong.of(2), OptionalLong.of(3), Optional.empty(), Optional.empty());
     }
 }
