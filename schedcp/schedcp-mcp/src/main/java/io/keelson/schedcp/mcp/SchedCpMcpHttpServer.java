@@ -15,26 +15,33 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * SchedCP's MCP server over streamable HTTP at {@code /mcp}, for agents that are not the server's own child process:
  * every request carries a platform API token ({@code Authorization: Bearer ...}), checked with the control plane's
  * {@code WhoAmI}; without a valid one the request is refused (401) before any MCP message is read, and each tool needs
  * the role its gateway method would (listing and status: viewer; running, stopping, creating: operator) and schedcp in
- * the token's scopes. Start: {@code SchedCpMcpHttpServer STATE_DIR SCHEDULERS_DIR BIND_HOST:PORT GATEWAY_HOST:PORT}.
+ * the token's scopes; HTTPS with a PEM certificate and key. Start:
+ * {@code SchedCpMcpHttpServer STATE_DIR SCHEDULERS_DIR BIND_HOST:PORT GATEWAY_HOST:PORT [cert.pem key.pem]}.
  */
 public final class SchedCpMcpHttpServer implements AutoCloseable {
 
     private final Server jetty;
     private final McpSyncServer server;
 
-    private SchedCpMcpHttpServer(SchedCp schedcp, InetSocketAddress bind, PlatformTokens tokens) throws Exception {
+    /** The PEM certificate chain and key to serve HTTPS with; empty: plain HTTP (bind to localhost then). */
+    record Tls(Path certificateChain, Path privateKey) {
+    }
+
+    private SchedCpMcpHttpServer(SchedCp schedcp, InetSocketAddress bind, PlatformTokens tokens, Optional<Tls> tls) throws Exception {
         JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(tools.jackson.databind.json.JsonMapper.builder().build());
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder().jsonMapper(mapper)
                 .mcpEndpoint("/mcp")
@@ -50,7 +57,19 @@ public final class SchedCpMcpHttpServer implements AutoCloseable {
         this.server = McpServer.sync(transport).serverInfo("keelson-schedcp", "0.1.0")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
                 .tools(new SchedCpTools(schedcp, Guard.tokens(tokens)).specifications(mapper)).build();
-        this.jetty = new Server(bind);
+        this.jetty = new Server();
+        ServerConnector connector;
+        if (tls.isPresent()) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStore(PemKeyStore.load(tls.get().certificateChain(), tls.get().privateKey()));
+            ssl.setKeyStorePassword(new String(PemKeyStore.PASSWORD));
+            connector = new ServerConnector(jetty, ssl);
+        } else {
+            connector = new ServerConnector(jetty);
+        }
+        connector.setHost(bind.getHostString());
+        connector.setPort(bind.getPort());
+        jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         ServletHolder holder = new ServletHolder(transport);
         holder.setAsyncSupported(true);
@@ -59,8 +78,8 @@ public final class SchedCpMcpHttpServer implements AutoCloseable {
         jetty.start();
     }
 
-    static SchedCpMcpHttpServer start(SchedCp schedcp, InetSocketAddress bind, PlatformTokens tokens) throws Exception {
-        return new SchedCpMcpHttpServer(schedcp, bind, tokens);
+    static SchedCpMcpHttpServer start(SchedCp schedcp, InetSocketAddress bind, PlatformTokens tokens, Optional<Tls> tls) throws Exception {
+        return new SchedCpMcpHttpServer(schedcp, bind, tokens, tls);
     }
 
     /** The port it listens on (useful when started on port 0). */
@@ -80,14 +99,16 @@ public final class SchedCpMcpHttpServer implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            System.err.println("usage: SchedCpMcpHttpServer STATE_DIR SCHEDULERS_DIR BIND_HOST:PORT GATEWAY_HOST:PORT");
+        if (args.length != 4 && args.length != 6) {
+            System.err.println("usage: SchedCpMcpHttpServer STATE_DIR SCHEDULERS_DIR BIND_HOST:PORT GATEWAY_HOST:PORT [cert.pem key.pem]");
             System.exit(2);
         }
+        Optional<Tls> tls = args.length == 6 ? Optional.of(new Tls(Path.of(args[4]), Path.of(args[5]))) : Optional.empty();
         String[] bind = args[2].split(":");
         SchedCp schedcp = SchedCp.open(Path.of(args[0]), Path.of(args[1]));
         ManagedChannel gateway = Grpc.newChannelBuilder(args[3], InsecureChannelCredentials.create()).build();
-        SchedCpMcpHttpServer http = start(schedcp, new InetSocketAddress(bind[0], Integer.parseInt(bind[1])), new PlatformTokens(gateway, Clock.systemUTC()));
+        SchedCpMcpHttpServer http = start(schedcp, new InetSocketAddress(bind[0], Integer.parseInt(bind[1])), new PlatformTokens(gateway, Clock.systemUTC()),
+                tls);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 http.close();
@@ -97,7 +118,7 @@ public final class SchedCpMcpHttpServer implements AutoCloseable {
             schedcp.close();
             gateway.shutdownNow();
         }));
-        System.err.println("schedcp MCP endpoint on http://" + args[2] + "/mcp (tokens checked with " + args[3] + ")");
+        System.err.println("schedcp MCP endpoint on " + (tls.isPresent() ? "https" : "http") + "://" + args[2] + "/mcp (tokens checked with " + args[3] + ")");
         Thread.currentThread().join();
     }
 }

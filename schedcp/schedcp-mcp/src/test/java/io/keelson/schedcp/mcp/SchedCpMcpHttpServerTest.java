@@ -22,18 +22,25 @@ import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTranspor
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -82,7 +89,7 @@ class SchedCpMcpHttpServerTest {
         Files.writeString(standIn, "#!/bin/sh\ntrap 'exit 0' TERM\nwhile :; do sleep 0.05; done\n");
         Files.setPosixFilePermissions(standIn, PosixFilePermissions.fromString("rwxr-xr-x"));
         schedcp = SchedCp.open(dir.resolve("state"), bin);
-        http = SchedCpMcpHttpServer.start(schedcp, new InetSocketAddress("127.0.0.1", 0), new PlatformTokens(channel, Clock.systemUTC()));
+        http = SchedCpMcpHttpServer.start(schedcp, new InetSocketAddress("127.0.0.1", 0), new PlatformTokens(channel, Clock.systemUTC()), Optional.empty());
     }
 
     @AfterEach
@@ -94,7 +101,16 @@ class SchedCpMcpHttpServerTest {
     }
 
     private McpSyncClient client(String bearer) {
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + http.port())
+        return client(bearer, "http://127.0.0.1:" + http.port(), null);
+    }
+
+    private static McpSyncClient client(String bearer, String base, SSLContext trust) {
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base)
+                .customizeClient(b -> {
+                    if (trust != null) {
+                        b.sslContext(trust);
+                    }
+                })
                 .endpoint("/mcp").jsonMapper(new JacksonMcpJsonMapper(tools.jackson.databind.json.JsonMapper.builder().build()))
                 .customizeRequest(b -> {
                     if (bearer != null) {
@@ -108,6 +124,40 @@ class SchedCpMcpHttpServerTest {
 
     private static String text(McpSchema.CallToolResult r) {
         return ((McpSchema.TextContent) r.content().get(0)).text();
+    }
+
+    @Test
+    void overHttpsWithAPemCertificateTheSameTokensWork() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process openssl;
+        try {
+            openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
+                    "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            Assumptions.abort("openssl is not installed to make a test certificate");
+            return;
+        }
+        openssl.getInputStream().readAllBytes();
+        assertThat(openssl.waitFor()).isZero();
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        try (var in = Files.newInputStream(cert)) {
+            trusted.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trusted);
+        SSLContext trust = SSLContext.getInstance("TLS");
+        trust.init(null, tmf.getTrustManagers(), null);
+
+        try (SchedCpMcpHttpServer https = SchedCpMcpHttpServer.start(schedcp, new InetSocketAddress("127.0.0.1", 0),
+                new PlatformTokens(channel, Clock.systemUTC()), Optional.of(new SchedCpMcpHttpServer.Tls(cert, key)))) {
+            McpSyncClient operator = client("operator-token", "https://127.0.0.1:" + https.port(), trust);
+            assertThat(operator.listTools().tools()).hasSize(7);
+            operator.closeGracefully();
+            assertThatThrownBy(() -> client("operator-token", "http://127.0.0.1:" + https.port(), null)).as("plain HTTP to the HTTPS port")
+                    .isInstanceOf(RuntimeException.class);
+        }
     }
 
     @Test
