@@ -56,7 +56,6 @@ import io.keelson.schedcp.v1.WorkloadRef;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
@@ -338,10 +337,10 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
         };
     }
 
-    private static Execution execution(SchedulerRunner.Execution e) {
+    private Execution execution(SchedulerRunner.Execution e) {
         Execution.Builder b = Execution.newBuilder().setExecutionId(e.executionId()).setSchedulerName(e.schedulerName()).setCommand(e.command())
                 .addAllArgs(e.args()).setStatus(e.status()).setPid(e.pid()).setStartTime(e.startTime().toString())
-                .setEndTime(e.endTime().map(Object::toString).orElse("")).setDurationSeconds(e.duration(Instant.now()).toMillis() / 1000.0)
+                .setEndTime(e.endTime().map(Object::toString).orElse("")).setDurationSeconds(e.duration(schedcp.clock().instant()).toMillis() / 1000.0)
                 .setOutput(e.output()).setSchedExtSupported(e.schedExt().supported()).setSchedExtState(e.schedExt().state()).setLoaded(e.loaded())
                 .setBackend(e.schedExt().supported() ? Backend.BACKEND_SCHED_EXT : Backend.BACKEND_KERNEL_UNSUPPORTED);
         e.exitCode().ifPresent(b::setExitCode);

@@ -44,17 +44,19 @@ public final class SchedulerRunner implements AutoCloseable {
     private final class Run {
         final String id;
         final String name;
-        final List<String> argv;
+        final String binary;
+        final List<String> args;
         final Process process;
         final Instant started;
         final StringBuilder output = new StringBuilder();
         volatile boolean stopRequested;
         volatile Instant ended;
 
-        Run(String id, String name, List<String> argv, Process process, Instant started) {
+        Run(String id, String name, String binary, List<String> args, Process process, Instant started) {
             this.id = id;
             this.name = name;
-            this.argv = argv;
+            this.binary = binary;
+            this.args = args;
             this.process = process;
             this.started = started;
         }
@@ -116,7 +118,7 @@ public final class SchedulerRunner implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + binary + ": " + e.getMessage(), e);
         }
-        Run run = new Run("exec-" + UUID.randomUUID(), name, List.copyOf(args), process, clock.instant());
+        Run run = new Run("exec-" + UUID.randomUUID(), name, binary.toString(), List.copyOf(args), process, clock.instant());
         runs.put(run.id, run);
         Thread reader = new Thread(() -> drain(run), "schedcp-output-" + run.id);
         reader.setDaemon(true);
@@ -153,8 +155,7 @@ public final class SchedulerRunner implements AutoCloseable {
         String status = alive ? "running" : run.stopRequested ? "stopped" : exit.get() == 0 ? "completed" : "failed";
         SchedExt schedExt = SchedExt.probe(schedExtRoot);
         Optional<Instant> end = alive ? Optional.empty() : Optional.of(run.ended == null ? clock.instant() : run.ended);
-        return new Execution(run.id, run.name, String.join(" ", run.process.info().command().map(List::of).orElse(List.of(schedulersDir.resolve(run.name)
-                .toString()))), run.argv, status, run.process.pid(), run.started, end, exit, run.output(), schedExt, alive && schedExt.loaded(run.name));
+        return new Execution(run.id, run.name, run.binary, run.args, status, run.process.pid(), run.started, end, exit, run.output(), schedExt, alive && schedExt.loaded(run.name));
     }
 
     public synchronized Optional<Execution> running() {

@@ -39,7 +39,7 @@ public final class SimulatorBenchmark {
         System.out.println("|---|---|---:|---:|---:|---:|");
         for (String p : Policies.names()) {
             for (Case c : cases) {
-                SimResult r = Simulator.run(c.cpus(), c.tasks(), Policies.byName(p).orElseThrow(), HORIZON);
+                SimResult r = checked(Simulator.run(c.cpus(), c.tasks(), Policies.byName(p).orElseThrow(), HORIZON));
                 System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.3f | %.1f |%n", p, c.name(), r.makespanMicros() / 1e6,
                         r.p99ResponseMicros() / 1e3, r.jainFairness(), r.longestWait().map(t -> t.maxWaitMicros() / 1e6).orElse(0.0));
             }
@@ -52,7 +52,7 @@ public final class SimulatorBenchmark {
             long events = 0;
             for (int round = 0; round < 6; round++) {
                 long t0 = System.nanoTime();
-                SimResult r = Simulator.run(16, big, Policies.byName(p).orElseThrow(), HORIZON);
+                SimResult r = checked(Simulator.run(16, big, Policies.byName(p).orElseThrow(), HORIZON));
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 events = r.events();
                 if (round > 0) { // the first round warms the JIT
@@ -72,7 +72,11 @@ public final class SimulatorBenchmark {
             for (ProcessBatch.Admission a : ProcessBatch.Admission.values()) {
                 List<Long> makespans = new ArrayList<>();
                 for (int round = 0; round < 3; round++) {
-                    makespans.add(ProcessBatch.run(jobs, a, cpus, Duration.ofMinutes(5)).makespanMillis());
+                    ProcessBatch.Result result = ProcessBatch.run(jobs, a, cpus, Duration.ofMinutes(5));
+                    if (result.spans().size() != jobs.size() || result.spans().stream().anyMatch(sp -> sp.exitCode() != 0)) {
+                        throw new IllegalStateException("real batch " + a + ": a job failed or is missing: " + result.spans());
+                    }
+                    makespans.add(result.makespanMillis());
                 }
                 makespans.sort(Long::compare);
                 System.out.printf(Locale.ROOT, "real batch (%,d awk iterations/s; 39 × 0.25 s + 1 × 2.5 s of CPU), %s%s: makespan median %.2f s "
@@ -81,6 +85,9 @@ public final class SimulatorBenchmark {
             }
             for (int hogs : new int[] {0, cpus}) {
                 WakeupLatencyProbe.Result r = WakeupLatencyProbe.run(hogs, 4, Duration.ofMillis(1), Duration.ofSeconds(5));
+                if (r.samples() == 0) {
+                    throw new IllegalStateException("the wakeup probe measured nothing");
+                }
                 System.out.printf(Locale.ROOT, "real wakeup latency, %d CPU hogs, 4 threads sleeping 1 ms for 5 s: %,d wakeups, lateness p50 %d µs, "
                         + "p99 %d µs, max %d µs%n", hogs, r.samples(), r.p50Micros(), r.p99Micros(), r.maxMicros());
             }
@@ -97,5 +104,15 @@ public final class SimulatorBenchmark {
             System.out.printf(Locale.ROOT, "simulation stage %s: %s in %.1f ms%n", p,
                     v instanceof SimulationCheck.Rejected r ? "rejected (" + r.reason() + ")" : "passed", (System.nanoTime() - t0) / 1e6);
         }
+    }
+
+    /** Every task ran exactly its work and finished; a policy's numbers are only printed for a complete, sound run. */
+    private static SimResult checked(SimResult r) {
+        for (SimResult.TaskOutcome t : r.tasks()) {
+            if (!t.finished() || t.turnaroundMicros() < t.task().workMicros() || t.firstRunMicros() < t.task().arrivalMicros()) {
+                throw new IllegalStateException(r.policy() + ": task " + t.task().id() + " did not run as it should: " + t);
+            }
+        }
+        return r;
     }
 }

@@ -133,7 +133,8 @@ public final class CollectiveMatch {
             }
             Map<Integer, List<FlightRecord>> p2p = p2pByGroup.get(group);
             if (p2p != null) {
-                verdicts.addAll(pointToPoint(group, new ArrayList<>(expected.getOrDefault(group, Set.of())), p2p, dumped));
+                // the group's ranks in order: PyTorch numbers them within the group by that order
+                verdicts.addAll(pointToPoint(group, List.copyOf(expected.getOrDefault(group, Set.of())), p2p, dumped));
             }
         }
         return verdicts;
@@ -171,9 +172,9 @@ public final class CollectiveMatch {
 
     private static final Comparator<List<Integer>> PAIR_ORDER = Comparator.comparing((List<Integer> p) -> p.get(0)).thenComparing(p -> p.get(1));
 
-    private static int global(List<Integer> groupRanks, int local) {
-        List<Integer> sorted = groupRanks.stream().sorted().toList();
-        return local >= 0 && local < sorted.size() ? sorted.get(local) : local;
+    /** {@code sortedGroupRanks}: the group's global ranks, ascending (a group without its ranks in the dump maps as itself). */
+    private static int global(List<Integer> sortedGroupRanks, int local) {
+        return local >= 0 && local < sortedGroupRanks.size() ? sortedGroupRanks.get(local) : local;
     }
 
     private static Verdict verdict(String group, Set<Integer> members, Map<Integer, TreeMap<Long, FlightRecord>> ranks) {
