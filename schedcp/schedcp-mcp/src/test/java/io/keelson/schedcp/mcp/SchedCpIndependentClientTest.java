@@ -3,13 +3,13 @@ package io.keelson.schedcp.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keelson.common.os.Executables;
+import io.keelson.schedcp.core.testing.StandInSchedulers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,9 +35,7 @@ class SchedCpIndependentClientTest {
         assumeTrue(Files.isDirectory(CLIENT.resolve("node_modules/@modelcontextprotocol/sdk")),
                 "the TypeScript MCP SDK is not installed: npm install --prefix " + CLIENT + " (./keelson test does)");
         Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path standIn = bin.resolve("scx_simple");
-        Files.writeString(standIn, "#!/bin/sh\ntrap 'exit 0' TERM\necho \"attached with $*\"\nwhile :; do sleep 0.05; done\n");
-        Files.setPosixFilePermissions(standIn, PosixFilePermissions.fromString("rwxr-xr-x"));
+        StandInSchedulers.install(bin, "scx_simple");
 
         Process client = new ProcessBuilder(node.get().toString(), "client.mjs", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 System.getProperty("java.class.path"), dir.resolve("state").toString(), bin.toString()).directory(CLIENT.toFile())

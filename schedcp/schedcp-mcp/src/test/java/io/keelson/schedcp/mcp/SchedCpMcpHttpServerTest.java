@@ -16,6 +16,7 @@ import io.keelson.controlplane.v1.ControlPlaneServiceGrpc;
 import io.keelson.controlplane.v1.WhoAmIRequest;
 import io.keelson.controlplane.v1.WhoAmIResponse;
 import io.keelson.schedcp.core.SchedCp;
+import io.keelson.schedcp.core.testing.StandInSchedulers;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -31,7 +32,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Clock;
@@ -85,9 +85,7 @@ class SchedCpMcpHttpServerTest {
         })).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path standIn = bin.resolve("scx_simple");
-        Files.writeString(standIn, "#!/bin/sh\ntrap 'exit 0' TERM\nwhile :; do sleep 0.05; done\n");
-        Files.setPosixFilePermissions(standIn, PosixFilePermissions.fromString("rwxr-xr-x"));
+        StandInSchedulers.install(bin, "scx_simple");
         schedcp = SchedCp.open(dir.resolve("state"), bin);
         http = SchedCpMcpHttpServer.start(schedcp, new InetSocketAddress("127.0.0.1", 0), new PlatformTokens(channel, Clock.systemUTC()), Optional.empty());
     }

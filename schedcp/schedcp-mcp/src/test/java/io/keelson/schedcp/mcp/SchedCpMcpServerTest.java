@@ -2,6 +2,7 @@ package io.keelson.schedcp.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keelson.schedcp.core.testing.StandInSchedulers;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +37,7 @@ class SchedCpMcpServerTest {
     @BeforeEach
     void startServer() throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path standIn = bin.resolve("scx_simple");
-        Files.writeString(standIn, "#!/bin/sh\ntrap 'echo detached; exit 0' TERM\necho \"attached with $*\"\nwhile :; do sleep 0.05; done\n");
-        Files.setPosixFilePermissions(standIn, PosixFilePermissions.fromString("rwxr-xr-x"));
+        StandInSchedulers.install(bin, "scx_simple");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(tools.jackson.databind.json.JsonMapper.builder().build());
         agent = McpClient.sync(new StdioClientTransport(ServerParameters.builder(java).args("-cp", System.getProperty("java.class.path"),

@@ -9,6 +9,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.keelson.common.v1.Backend;
+import io.keelson.schedcp.core.testing.StandInSchedulers;
 import io.keelson.schedcp.v1.AddWorkloadHistoryRequest;
 import io.keelson.schedcp.v1.CreateAndVerifySchedulerRequest;
 import io.keelson.schedcp.v1.CreateAndVerifySchedulerResponse;
@@ -31,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 
@@ -51,9 +51,7 @@ class SchedCpGrpcServiceTest {
     @BeforeEach
     void start() throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path standIn = bin.resolve("scx_rusty");
-        Files.writeString(standIn, "#!/bin/sh\ntrap 'exit 0' TERM\necho \"attached with $*\"\nwhile :; do sleep 0.05; done\n");
-        Files.setPosixFilePermissions(standIn, PosixFilePermissions.fromString("rwxr-xr-x"));
+        StandInSchedulers.install(bin, "scx_rusty");
         system = SchedCpSystem.start(dir.resolve("state"), bin);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(system.service()).build().start();

@@ -1,13 +1,12 @@
 package io.keelson.schedcp.core.exec;
 
+import io.keelson.schedcp.core.testing.StandInSchedulers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
@@ -24,15 +23,10 @@ class CanaryDeploymentTest {
 
     @BeforeEach
     void standIns() throws Exception {
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        for (String name : List.of("scx_rusty", "scx_lavd")) {
-            Path script = bin.resolve(name);
-            Files.writeString(script, "#!/bin/sh\ntrap 'exit 0' TERM\nwhile :; do sleep 0.05; done\n");
-            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-        Path crashing = bin.resolve("scx_crash");
-        Files.writeString(crashing, "#!/bin/sh\nexit 3\n");
-        Files.setPosixFilePermissions(crashing, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path bin = dir.resolve("bin");
+        StandInSchedulers.install(bin, "scx_rusty");
+        StandInSchedulers.install(bin, "scx_lavd");
+        StandInSchedulers.installFailing(bin, "scx_crash", 3);
         runner = new SchedulerRunner(bin, Set.of("scx_rusty", "scx_lavd", "scx_crash")::contains, dir.resolve("no-sched-ext"), Clock.systemUTC(),
                 Duration.ofMillis(500));
     }

@@ -1,12 +1,12 @@
 package io.keelson.schedcp.core.exec;
 
+import io.keelson.schedcp.core.testing.StandInSchedulers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -23,14 +23,12 @@ class SchedulerRunnerTest {
     Path dir;
     private SchedulerRunner runner;
 
-    /** A stand-in for an scx binary: says it attached, then waits to be stopped (or ignores SIGTERM when told to). */
     private void standIn(String name, boolean ignoreTerm) throws Exception {
-        Path bin = dir.resolve("bin");
-        Files.createDirectories(bin);
-        Path script = bin.resolve(name);
-        Files.writeString(script, "#!/bin/sh\n" + (ignoreTerm ? "trap '' TERM\n" : "trap 'echo detached; exit 0' TERM\n")
-                + "echo \"attached with $*\"\nwhile :; do sleep 0.05; done\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        if (ignoreTerm) {
+            StandInSchedulers.installStubborn(dir.resolve("bin"), name);
+        } else {
+            StandInSchedulers.install(dir.resolve("bin"), name);
+        }
     }
 
     private SchedulerRunner runner(Set<String> known) {
