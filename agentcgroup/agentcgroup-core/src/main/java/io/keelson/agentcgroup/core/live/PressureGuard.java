@@ -2,7 +2,6 @@ package io.keelson.agentcgroup.core.live;
 
 import io.keelson.agentcgroup.core.cgroup.CgroupException;
 import io.keelson.agentcgroup.core.sandbox.SessionRegistry;
-import io.keelson.agentcgroup.core.sim.AgentCgroupPolicy;
 import io.keelson.agentcgroup.core.sim.Priority;
 
 import java.util.ArrayDeque;
@@ -21,8 +20,9 @@ import java.util.function.Consumer;
  * instead of growing; where the backend has memory.high), then freeze the newest, then kill the newest when the
  * host is about to run out or one has been frozen for {@link #KILL_FROZEN_AFTER_TICKS} ticks. Once the high
  * sessions stop growing and memory is back it resumes them: thaw first, then lift the throttles. Every action is
- * reported with its reaction time, from the sample that showed the condition to the completed write. A high-priority
- * session holding more than {@link AgentCgroupPolicy#PROTECTED_SHARE} of the budget is not protected (see there).
+ * reported with its reaction time, from the sample that showed the condition to the completed write. Killing is bounded
+ * as the kernel's OOM killer bounds it ({@link Priority#oomScoreAdj()}): no low session is killed for a high one that
+ * holds more than half the budget beyond the largest low session, since the kernel would take that high one first.
  */
 public final class PressureGuard implements HostPolicy {
 
@@ -75,6 +75,8 @@ public final class PressureGuard implements HostPolicy {
         long used = 0;
         long reserve = 0;
         boolean highGrowing = false;
+        long largestGrowingHigh = 0;
+        long largestLow = 0;
         for (SessionRegistry.Session s : open) {
             long current;
             try {
@@ -89,10 +91,15 @@ public final class PressureGuard implements HostPolicy {
                 history.removeFirst();
             }
             used += current;
-            if (s.priority() == Priority.HIGH && current <= AgentCgroupPolicy.PROTECTED_SHARE * budget) { // protection is bounded
+            if (s.priority() == Priority.HIGH) {
                 long growth = current - history.peekFirst();
                 reserve += Math.max(0, growth); // what its burst is taking, as the simulated policy reserves
-                highGrowing |= growth > 0;
+                if (growth > 0) {
+                    highGrowing = true;
+                    largestGrowingHigh = Math.max(largestGrowingHigh, current);
+                }
+            } else {
+                largestLow = Math.max(largestLow, current);
             }
         }
         List<String> ids = open.stream().map(SessionRegistry.Session::id).toList();
@@ -113,7 +120,8 @@ public final class PressureGuard implements HostPolicy {
                 }
             }
         }
-        if (highGrowing && free < watermark / 2) {
+        boolean lowGoesFirst = largestGrowingHigh <= largestLow + Priority.LOW.oomScoreAdj() / 1000.0 * budget;
+        if (highGrowing && free < watermark / 2 && lowGoesFirst) {
             lows.stream().filter(s -> s.cgroup().populated()).reduce((a, b) -> b)
                     .ifPresent(s -> kill(s, "the host is about to run out of memory while a high-priority session grows", sampled));
         } else if (highGrowing && free < watermark + reserve) {

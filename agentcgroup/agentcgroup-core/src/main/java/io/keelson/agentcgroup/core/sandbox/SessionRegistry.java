@@ -141,7 +141,8 @@ public final class SessionRegistry {
         try {
             long started = System.nanoTime();
             long sessionOomKills = session.cgroup().oomKills();
-            ToolCallResult result = explained(session, runner.run(sessionId, callId, resolved, limit, timeout, session.workDir(), output),
+            ToolCallResult result = explained(session, runner.run(sessionId, callId, resolved, limit, timeout, session.workDir(),
+                    session.priority().oomScoreAdj(), output),
                     started, sessionOomKills);
             synchronized (session.history()) {
                 session.history().addLast(new FinishedCall(callId, argv.get(0), result));

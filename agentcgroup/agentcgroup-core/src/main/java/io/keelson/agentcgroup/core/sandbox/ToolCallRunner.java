@@ -22,13 +22,19 @@ import java.util.stream.Collectors;
  * command starts, the command joins it before it runs anything (a Java process cannot be born into a
  * cgroup, so a tiny shell wrapper writes its own pid into {@code cgroup.procs} and then {@code exec}s the
  * command), and the group is removed afterwards with its peak memory, CPU time, exit status and OOM kills
- * recorded.
+ * recorded. The wrapper also sets the command's {@code oom_score_adj}, which its children inherit, so the kernel's
+ * OOM killer takes low-priority sessions first.
  */
 public final class ToolCallRunner {
 
-    /** Joins every cgroup listed in KEELSON_CGROUP_PROCS, then becomes the command; 125 when a join fails. */
+    /**
+     * Joins every cgroup listed in KEELSON_CGROUP_PROCS, raises its oom_score_adj to KEELSON_OOM_SCORE_ADJ if set (only
+     * raises: that needs no privilege), then becomes the command; 125 when either fails.
+     */
     static final String JOIN = "IFS=:; for f in $KEELSON_CGROUP_PROCS; do echo $$ > \"$f\" || exit 125; done; "
-            + "unset KEELSON_CGROUP_PROCS IFS; exec \"$@\"";
+            + "read adj < /proc/self/oom_score_adj; "
+            + "[ \"$adj\" -ge \"${KEELSON_OOM_SCORE_ADJ:-0}\" ] || echo $KEELSON_OOM_SCORE_ADJ > /proc/self/oom_score_adj || exit 125; "
+            + "unset KEELSON_CGROUP_PROCS KEELSON_OOM_SCORE_ADJ IFS adj; exec \"$@\"";
     private static final int OUTPUT_TAIL = 64 * 1024;
 
     private final Cgroups cgroups;
@@ -48,12 +54,18 @@ public final class ToolCallRunner {
      */
     public ToolCallResult run(String sessionId, String callId, List<String> command, OptionalLong memoryLimit, Duration timeout,
                               Path workingDirectory) {
-        return run(sessionId, callId, command, memoryLimit, timeout, workingDirectory, chunk -> { });
+        return run(sessionId, callId, command, memoryLimit, timeout, workingDirectory, 0, chunk -> { });
     }
 
-    /** As {@link #run(String, String, List, OptionalLong, Duration, Path)}, handing each piece of output to {@code output} as it comes. */
+    /**
+     * As {@link #run(String, String, List, OptionalLong, Duration, Path)}, raising the command's {@code oom_score_adj}
+     * to at least {@code oomScoreAdj} (0..1000), handing each piece of output to {@code output} as it comes.
+     */
     public ToolCallResult run(String sessionId, String callId, List<String> command, OptionalLong memoryLimit, Duration timeout,
-                              Path workingDirectory, Consumer<byte[]> output) {
+                              Path workingDirectory, int oomScoreAdj, Consumer<byte[]> output) {
+        if (oomScoreAdj < 0 || oomScoreAdj > 1000) {
+            throw new IllegalArgumentException("oom_score_adj must be 0..1000 (lowering it needs privilege): " + oomScoreAdj);
+        }
         Cgroup group = cgroups.create(sessionGroup(sessionId) + "/call-" + callId);
         try {
             memoryLimit.ifPresent(group::limitMemory);
@@ -61,6 +73,7 @@ public final class ToolCallRunner {
             argv.addAll(command);
             ProcessBuilder pb = new ProcessBuilder(argv).directory(workingDirectory.toFile()).redirectErrorStream(true);
             pb.environment().put("KEELSON_CGROUP_PROCS", group.procsFiles().stream().map(Path::toString).collect(Collectors.joining(":")));
+            pb.environment().put("KEELSON_OOM_SCORE_ADJ", Integer.toString(oomScoreAdj));
             long started = System.nanoTime();
             Process process = pb.start();
             Tail tail = new Tail(process.getInputStream(), output);

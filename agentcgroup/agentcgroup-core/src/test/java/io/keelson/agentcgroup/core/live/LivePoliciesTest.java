@@ -181,8 +181,8 @@ class LivePoliciesTest {
         open(TestCgroups.EMULATED);
         registry.create("high", Priority.HIGH, OptionalLong.empty(), Set.of("sh"));
         registry.create("low", Priority.LOW, OptionalLong.empty(), Set.of("sh", "sleep"));
-        // a 300 MiB budget: the low call holds 150 MB, and the high call's burst to 170 MB (under the 180 MiB it is
-        // protected up to) leaves less than half the watermark free
+        // a 300 MiB budget: the low call holds 150 MB, and the high call's burst to 170 MB leaves less than half the
+        // watermark free; the kernel too would take the low session first (170 MB < 150 MB + half the budget)
         tickEvery100ms(new PressureGuard(registry, 300L << 20, true, actions::add));
 
         CompletableFuture<ToolCallResult> low = CompletableFuture.supplyAsync(() -> run("low", "l", "{ head -c 150000000 /dev/zero; sleep 30; } | tail > /dev/null"));
@@ -197,5 +197,25 @@ class LivePoliciesTest {
         awaitAction(PolicyAction.Kind.KILL);
         assertThat(actions).filteredOn(a -> a.kind() == PolicyAction.Kind.KILL).singleElement()
                 .satisfies(a -> assertThat(a.session()).isEqualTo("low"));
+    }
+
+    @Test
+    void agentCgroupKillsNoLowSessionForAHighOneTheKernelWouldTakeFirst() throws Exception {
+        open(TestCgroups.EMULATED);
+        registry.create("high", Priority.HIGH, OptionalLong.empty(), Set.of("sh"));
+        registry.create("low", Priority.LOW, OptionalLong.empty(), Set.of("sh", "sleep"));
+        // a 200 MiB budget: the high call's burst to 200 MB runs it out, but it holds more than half the budget beyond
+        // the low session (a sleep): protecting it is not worth a kill, the kernel's OOM killer would take it first
+        tickEvery100ms(new PressureGuard(registry, 200L << 20, true, actions::add));
+
+        CompletableFuture<ToolCallResult> low = CompletableFuture.supplyAsync(() -> run("low", "l", "sleep 3; echo low-done"));
+        Thread.sleep(300);
+        ToolCallResult high = run("high", "h", "{ head -c 200000000 /dev/zero; sleep 1; } | tail > /dev/null");
+        ToolCallResult lowResult = low.get(60, TimeUnit.SECONDS);
+
+        assertThat(high.verdict()).isEqualTo(new ToolCallResult.Verdict.Completed(0));
+        assertThat(lowResult.output()).as("low call %s, guard actions %s", lowResult, actions).contains("low-done");
+        assertThat(actions).as("high peak %s", high.peakBytes()).noneMatch(a -> a.kind() == PolicyAction.Kind.KILL)
+                .anyMatch(a -> a.kind() == PolicyAction.Kind.FREEZE); // the budget did run short: it froze, it did not kill
     }
 }

@@ -2,6 +2,7 @@ package io.keelson.agentcgroup.core.sandbox;
 
 import io.keelson.agentcgroup.core.cgroup.Cgroup;
 import io.keelson.agentcgroup.core.cgroup.Cgroups;
+import io.keelson.agentcgroup.core.sim.Priority;
 import io.keelson.agentcgroup.core.testing.TestCgroups;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +59,19 @@ class ToolCallRunnerTest {
         }
         assertThat(r.peakBytes().orElse(0)).isPositive();
         assertThat(cgroups.leftovers()).extracting(Cgroup::path).containsExactly("session-s1");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestCgroups.class)
+    void aLowPrioritySessionsCommandAndItsChildrenAreTheKernelsFirstOomVictims(TestCgroups backend) {
+        open(backend);
+        runner.openSession("adj");
+        StringBuilder streamed = new StringBuilder();
+        ToolCallResult r = runner.run("adj", "1", List.of("sh", "-c", "cat /proc/self/oom_score_adj; sh -c 'cat /proc/self/oom_score_adj'"),
+                OptionalLong.empty(), Duration.ofSeconds(30), TMP, Priority.LOW.oomScoreAdj(), chunk -> streamed.append(new String(chunk)));
+        assertThat(r.verdict()).isEqualTo(new ToolCallResult.Verdict.Completed(0));
+        assertThat(r.output().lines().toList()).containsExactly("500", "500");
+        assertThat(streamed.toString()).isEqualTo(r.output());
     }
 
     @ParameterizedTest

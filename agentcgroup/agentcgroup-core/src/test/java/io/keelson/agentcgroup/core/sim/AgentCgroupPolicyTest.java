@@ -33,18 +33,26 @@ class AgentCgroupPolicyTest {
     }
 
     @Test
-    void aHighSessionIsProtectedOnlyUpToItsShareOfTheHost() {
-        TenantSpec low = tenant("low", Priority.LOW, new double[] {0, 30}, 300, 300);
-        TenantSpec withinShare = tenant("high", Priority.HIGH, new double[] {0, 5, 10, 20}, 100, 500, 750, 750);
-        TenantSpec beyondShare = tenant("high", Priority.HIGH, new double[] {0, 5, 10, 15, 20}, 100, 500, 700, 900, 900);
+    void theKernelsVictimIsTheLargestLowSessionAndAHighOneOnlyWhenItHoldsHalfTheHostMoreThanThat() {
+        TenantSpec high = tenant("high", Priority.HIGH, new double[] {0, 5, 6, 30}, 300, 300, 680, 680);
+        TenantSpec smallLow = tenant("small", Priority.LOW, new double[] {0, 30}, 100, 100);
+        TenantSpec largeLow = tenant("large", Priority.LOW, new double[] {0, 30}, 300, 300);
+        TenantSpec newestLow = tenant("newest", Priority.LOW, new double[] {0, 30}, 20, 20);
+        // 300 + 100 + 300 + 20 MB fit in 1,000; the high session's burst to 680 does not: the largest low session goes,
+        // which makes room for all the others (the newest, holding 20 MB, would not: a second would have to die)
+        SimResult r = Simulator.run(Scenario.of(List.of(high, smallLow, largeLow, newestLow), 1000 * MB, 1), Policies.agentCgroup());
+        assertThat(r.tenants()).extracting(SimResult.TenantResult::survived).containsExactly(true, true, false, true);
+        assertThat(r.tenants().get(2).killedBecause()).hasValueSatisfying(why -> assertThat(why).startsWith("OOM"));
 
-        // 750 + 300 MB do not fit in 1,000: the high session holds 500 MB (under 60 % of the host) when it runs out, so the low one goes
-        SimResult protectedHigh = Simulator.run(Scenario.of(List.of(withinShare, low), 1000 * MB, 1), Policies.agentCgroup());
-        assertThat(protectedHigh.tenants()).extracting(SimResult.TenantResult::survived).containsExactly(true, false);
-
-        // at 700 MB (70 % of the host) it asks for 200 more: protecting it would cost every other session, so it is the victim
-        SimResult outgrown = Simulator.run(Scenario.of(List.of(beyondShare, low), 1000 * MB, 1), Policies.agentCgroup());
+        // on 950 MB, a high session at 700 MB asking for 200 more, beside a low one holding 100: 700 > 100 + 950 / 2, so it
+        // is the victim (protecting it would cost every other session, and one that needs most of the host usually dies anyway)
+        TenantSpec outgrowing = tenant("high", Priority.HIGH, new double[] {0, 5, 10, 15, 20}, 100, 500, 700, 900, 900);
+        SimResult outgrown = Simulator.run(Scenario.of(List.of(outgrowing, smallLow), 950 * MB, 1), Policies.agentCgroup());
         assertThat(outgrown.tenants()).extracting(SimResult.TenantResult::survived).containsExactly(false, true);
         assertThat(outgrown.tenants().get(0).killedBecause()).hasValueSatisfying(why -> assertThat(why).startsWith("OOM"));
+
+        // beside a low session holding 300 MB the same high session is still protected (700 < 300 + 950 / 2)
+        SimResult protectedHigh = Simulator.run(Scenario.of(List.of(outgrowing, largeLow), 950 * MB, 1), Policies.agentCgroup());
+        assertThat(protectedHigh.tenants()).extracting(SimResult.TenantResult::survived).containsExactly(true, false);
     }
 }
