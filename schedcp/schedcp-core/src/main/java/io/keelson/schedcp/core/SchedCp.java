@@ -38,6 +38,7 @@ public final class SchedCp implements AutoCloseable {
     private final SystemMonitor monitor;
     private final BpfVerifier bpf;
     private final Path work;
+    private final Path schedExtRoot;
     private final Clock clock;
 
     private SchedCp(Path state, Path schedulersDir, Path schedExtRoot, Path proc, Clock clock) throws IOException {
@@ -49,6 +50,7 @@ public final class SchedCp implements AutoCloseable {
         this.monitor = new SystemMonitor(proc, clock, Duration.ofSeconds(1));
         this.bpf = new BpfVerifier(BpfVerifier.clangOnPath(), schedExtRoot);
         this.work = Files.createDirectories(state.resolve("work"));
+        this.schedExtRoot = schedExtRoot;
     }
 
     /** On this host: scheduler binaries from {@code schedulersDir}, the real {@code /sys/kernel/sched_ext} and {@code /proc}. */
@@ -82,6 +84,11 @@ public final class SchedCp implements AutoCloseable {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** What this kernel says of sched_ext now. */
+    public SchedExt schedExt() {
+        return SchedExt.probe(schedExtRoot);
     }
 
     /**

@@ -20,22 +20,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * The platform's API tokens, as the control plane knows them: a bearer token is whoever the gateway's {@code WhoAmI}
  * says it is. Answers are kept for {@link #TTL} so an MCP session does not ask for every request: a revoked token
- * stops working within that time. A gateway that cannot be reached refuses (nothing is assumed).
+ * is refused at the door within that time (and by the gateway at once, since every tool call goes through it). A
+ * gateway that cannot be reached refuses (nothing is assumed).
  */
 final class PlatformTokens {
 
     static final Duration TTL = Duration.ofSeconds(30);
-    static final String SYSTEM = "schedcp";
 
     /** Who a token is: its name, role and the systems it may act on ("*" for all). */
     record Identity(String name, Role role, List<String> scopes) {
-        boolean mayUse(String system) {
-            return scopes.contains("*") || scopes.contains(system);
-        }
-
-        boolean atLeast(Role least) {
-            return role.getNumber() >= least.getNumber();
-        }
     }
 
     /** A token's identity, or why it was refused. */

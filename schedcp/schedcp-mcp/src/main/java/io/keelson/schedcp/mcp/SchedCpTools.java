@@ -1,48 +1,82 @@
 package io.keelson.schedcp.mcp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.keelson.schedcp.core.SchedCp;
-import io.keelson.schedcp.core.catalog.SchedulerCatalog;
-import io.keelson.schedcp.core.catalog.SchedulerRepository;
-import io.keelson.schedcp.core.exec.SchedulerRunner;
-import io.keelson.schedcp.core.monitor.SystemMonitor;
-import io.keelson.schedcp.core.store.WorkloadStore;
+import io.grpc.StatusRuntimeException;
+import io.keelson.schedcp.v1.AddWorkloadHistoryRequest;
+import io.keelson.schedcp.v1.CreateAndVerifySchedulerRequest;
+import io.keelson.schedcp.v1.CreateAndVerifySchedulerResponse;
+import io.keelson.schedcp.v1.CreateWorkloadRequest;
+import io.keelson.schedcp.v1.Execution;
+import io.keelson.schedcp.v1.ExecutionRef;
+import io.keelson.schedcp.v1.HistoryEntry;
+import io.keelson.schedcp.v1.ListSchedulersRequest;
+import io.keelson.schedcp.v1.ListWorkloadsRequest;
+import io.keelson.schedcp.v1.MonitorSystemRequest;
+import io.keelson.schedcp.v1.MonitorSystemResponse;
+import io.keelson.schedcp.v1.RunSchedulerRequest;
+import io.keelson.schedcp.v1.SchedCpServiceGrpc;
+import io.keelson.schedcp.v1.Scheduler;
+import io.keelson.schedcp.v1.SystemSummary;
+import io.keelson.schedcp.v1.Workload;
+import io.keelson.schedcp.v1.WorkloadHistory;
+import io.keelson.schedcp.v1.WorkloadRef;
+import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * SchedCP's seven MCP tools, with its names, parameters and result keys: {@code list_schedulers}, {@code run_scheduler},
  * {@code stop_scheduler}, {@code get_execution_status}, {@code create_and_verify_scheduler}, {@code workload},
- * {@code system_monitor}. Every result is a JSON document in a text content; a refused call is an error result
- * naming the argument or the reason.
+ * {@code system_monitor}. Each tool is a call of the {@code keelson.schedcp.v1} API made as the tool's caller (see
+ * {@link Api}), so MCP and gRPC clients share one state and the platform authorises and audits both the same way.
+ * Every result is a JSON document in a text content; a refused call is an error result naming the argument or the
+ * reason.
  */
 final class SchedCpTools {
 
     static final List<String> NAMES = List.of("list_schedulers", "run_scheduler", "stop_scheduler", "get_execution_status",
             "create_and_verify_scheduler", "workload", "system_monitor");
 
+    /** How long one tool call may take end to end (verification runs the simulator). */
+    static final long DEADLINE_SECONDS = 60;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final SchedCp schedcp;
-    private final Guard guard;
-    private volatile String lastMonitorSession;
+    /**
+     * The schedcp API as a tool call's caller: over stdio the server's own in-process service (the agent that started
+     * it is the caller); over HTTP the control plane's gateway with the caller's token, which authorises (viewer reads,
+     * operator runs, stops, creates; schedcp in the token's scopes) and writes the audit log.
+     */
+    @FunctionalInterface
+    interface Api {
+        SchedCpServiceGrpc.SchedCpServiceBlockingStub as(McpTransportContext caller);
+    }
 
-    SchedCpTools(SchedCp schedcp, Guard guard) {
-        this.schedcp = schedcp;
-        this.guard = guard;
+    /** One tool call: the API as its caller, its checked arguments, and who the caller is (for its last monitor session). */
+    private record Call(SchedCpServiceGrpc.SchedCpServiceBlockingStub schedcp, ToolArgs args, String caller) {
+    }
+
+    private final Api api;
+    private final Function<McpTransportContext, String> callerKey;
+    private final Map<String, String> lastMonitorSession = new ConcurrentHashMap<>();
+
+    /** {@code callerKey} tells callers apart, so {@code system_monitor stop} without an id stops the caller's own session. */
+    SchedCpTools(Api api, Function<McpTransportContext, String> callerKey) {
+        this.api = api;
+        this.callerKey = callerKey;
     }
 
     List<McpServerFeatures.SyncToolSpecification> specifications(McpJsonMapper mapper) {
@@ -51,17 +85,17 @@ final class SchedCpTools {
                         + "a text in their name, description or use cases, and by production readiness.",
                         "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"text to find in name, description or use cases\"},"
                                 + "\"production_ready\":{\"type\":\"boolean\"}},\"additionalProperties\":false}",
-                        Access.READ, Set.of("name", "production_ready"), this::listSchedulers),
+                        Set.of("name", "production_ready"), this::listSchedulers),
                 tool(mapper, "run_scheduler", "Start a scheduler by name with command-line arguments; one scheduler runs at a time.",
                         "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"args\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},"
                                 + "\"required\":[\"name\"],\"additionalProperties\":false}",
-                        Access.WRITE, Set.of("name", "args"), this::runScheduler),
+                        Set.of("name", "args"), this::runScheduler),
                 tool(mapper, "stop_scheduler", "Stop a running scheduler (SIGTERM, then SIGKILL after 5 s).",
                         "{\"type\":\"object\",\"properties\":{\"execution_id\":{\"type\":\"string\"}},\"required\":[\"execution_id\"],\"additionalProperties\":false}",
-                        Access.WRITE, Set.of("execution_id"), a -> execution(schedcp.runner().stop(a.string("execution_id")), false)),
+                        Set.of("execution_id"), c -> execution(c.schedcp().stopScheduler(ref(c.args())), false)),
                 tool(mapper, "get_execution_status", "Status, times, exit code and output of a scheduler execution, and whether sched_ext has it loaded.",
                         "{\"type\":\"object\",\"properties\":{\"execution_id\":{\"type\":\"string\"}},\"required\":[\"execution_id\"],\"additionalProperties\":false}",
-                        Access.READ, Set.of("execution_id"), a -> execution(schedcp.runner().status(a.string("execution_id")), true)),
+                        Set.of("execution_id"), c -> execution(c.schedcp().getExecutionStatus(ref(c.args())), true)),
                 tool(mapper, "create_and_verify_scheduler", "Verify a scheduler and register it as a new, non-production scheduler version: sched_ext "
                         + "BPF C (static checks, clang where installed, the kernel stage where sched_ext exists), or a policy in the simulator's language "
                         + "('policy NAME' / 'order by KEY [asc|desc], ...' / 'slice 3ms|to-completion'; keys arrival, work, remaining, deadline, vruntime, id), "
@@ -70,7 +104,7 @@ final class SchedCpTools {
                                 + "\"description\":{\"type\":\"string\",\"maxLength\":100},\"algorithm\":{\"type\":\"string\"},\"use_cases\":{\"type\":\"array\","
                                 + "\"items\":{\"type\":\"string\"}},\"characteristics\":{\"type\":\"string\"},\"limitations\":{\"type\":\"string\"},"
                                 + "\"performance_profile\":{\"type\":\"string\"}},\"required\":[\"name\",\"source_code\",\"description\"],\"additionalProperties\":false}",
-                        Access.WRITE, Set.of("name", "source_code", "description", "algorithm", "use_cases", "characteristics", "limitations", "performance_profile"),
+                        Set.of("name", "source_code", "description", "algorithm", "use_cases", "characteristics", "limitations", "performance_profile"),
                         this::createAndVerify),
                 tool(mapper, "workload", "Workload profiles and their history: create (description), list, get_history (workload_id), "
                         + "add_history (workload_id, execution_id, result_description, and optionally metrics: numbers such as makespan_s or p99_ms).",
@@ -78,152 +112,210 @@ final class SchedCpTools {
                                 + "\"description\":{\"type\":\"string\"},\"workload_id\":{\"type\":\"string\"},\"execution_id\":{\"type\":\"string\"},"
                                 + "\"result_description\":{\"type\":\"string\"},\"metrics\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"number\"}}},"
                                 + "\"required\":[\"command\"],\"additionalProperties\":false}",
-                        Access.READ, Set.of("command", "description", "workload_id", "execution_id", "result_description", "metrics"), this::workload),
+                        Set.of("command", "description", "workload_id", "execution_id", "result_description", "metrics"), this::workload),
                 tool(mapper, "system_monitor", "Sample CPU, memory and scheduler counters once a second: start returns a session; stop returns its summary.",
                         "{\"type\":\"object\",\"properties\":{\"command\":{\"type\":\"string\",\"enum\":[\"start\",\"stop\"]},\"session_id\":{\"type\":\"string\"}},"
                                 + "\"required\":[\"command\"],\"additionalProperties\":false}",
-                        Access.READ, Set.of("command", "session_id"), this::systemMonitor));
+                        Set.of("command", "session_id"), this::systemMonitor));
     }
 
-    private McpServerFeatures.SyncToolSpecification tool(McpJsonMapper mapper, String name, String description, String schema, Access access,
-                                                         Set<String> allowed, Function<ToolArgs, Object> handler) {
+    private McpServerFeatures.SyncToolSpecification tool(McpJsonMapper mapper, String name, String description, String schema,
+                                                         Set<String> allowed, Function<Call, Object> handler) {
         McpSchema.Tool tool = McpSchema.Tool.builder().name(name).description(description).inputSchema(mapper, schema).build();
         return new McpServerFeatures.SyncToolSpecification(tool, (exchange, request) -> {
             try {
-                guard.require(exchange.transportContext(), access);
-                Object result = handler.apply(new ToolArgs(request.arguments(), allowed, needed -> guard.require(exchange.transportContext(), needed)));
+                McpTransportContext caller = exchange.transportContext();
+                Object result = handler.apply(new Call(api.as(caller).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS),
+                        new ToolArgs(request.arguments(), allowed), callerKey.apply(caller)));
                 return McpSchema.CallToolResult.builder().addTextContent(JSON.writeValueAsString(result)).build();
-            } catch (IllegalArgumentException | IllegalStateException | NoSuchElementException | UnsupportedOperationException e) {
-                return McpSchema.CallToolResult.builder().addTextContent("error: " + e.getMessage()).isError(true).build();
-            } catch (SecurityException e) {
-                return McpSchema.CallToolResult.builder().addTextContent("permission denied: " + e.getMessage()).isError(true).build();
+            } catch (ToolArgs.BadArgument e) {
+                return error("error: " + e.getMessage());
+            } catch (StatusRuntimeException e) {
+                return error(refusal(e));
             } catch (JsonProcessingException e) {
-                return McpSchema.CallToolResult.builder().addTextContent("error: result not writable as JSON: " + e.getOriginalMessage()).isError(true).build();
+                return error("error: result not writable as JSON: " + e.getOriginalMessage());
             }
         });
     }
 
-    private Object listSchedulers(ToolArgs a) {
+    private static McpSchema.CallToolResult error(String text) {
+        return McpSchema.CallToolResult.builder().addTextContent(text).isError(true).build();
+    }
+
+    /** The API's refusal in words; an invalid argument's description already names the field. */
+    static String refusal(StatusRuntimeException e) {
+        String why = e.getStatus().getDescription() == null ? e.getStatus().getCode().name() : e.getStatus().getDescription();
+        return switch (e.getStatus().getCode()) {
+            case PERMISSION_DENIED, UNAUTHENTICATED -> "permission denied: " + why;
+            case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, ALREADY_EXISTS, RESOURCE_EXHAUSTED, UNIMPLEMENTED -> "error: " + why;
+            default -> "error: schedcp could not be reached or failed (" + e.getStatus().getCode() + "): " + why;
+        };
+    }
+
+    private static ExecutionRef ref(ToolArgs a) {
+        return ExecutionRef.newBuilder().setExecutionId(a.string("execution_id")).build();
+    }
+
+    private Object listSchedulers(Call c) {
+        ListSchedulersRequest.Builder request = ListSchedulersRequest.newBuilder().setQuery(c.args().optionalString("name").orElse(""));
+        c.args().optionalBoolean("production_ready").ifPresent(request::setProductionReady);
         List<Map<String, Object>> out = new ArrayList<>();
-        for (SchedulerCatalog.Scheduler s : schedcp.schedulers(a.optionalString("name"), a.optionalBoolean("production_ready"))) {
+        for (Scheduler s : c.schedcp().listSchedulers(request.build()).getSchedulersList()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", s.name());
-            m.put("production_ready", s.productionReady());
-            m.put("description", s.description());
-            m.put("algorithm", s.algorithm());
-            m.put("use_cases", s.useCases());
-            m.put("characteristics", s.characteristics());
+            m.put("name", s.getName());
+            m.put("production_ready", s.getProductionReady());
+            m.put("description", s.getDescription());
+            m.put("algorithm", s.getAlgorithm());
+            m.put("use_cases", s.getUseCasesList());
+            m.put("characteristics", s.getCharacteristics());
             Map<String, Object> tuning = new LinkedHashMap<>();
-            s.tuningParameters().forEach((k, p) -> {
+            s.getTuningParametersMap().forEach((k, p) -> {
                 Map<String, Object> t = new LinkedHashMap<>();
-                t.put("type", p.type());
-                t.put("description", p.description());
-                if (p.defaultValue() != null) {
-                    t.put("default", p.defaultValue());
+                t.put("type", p.getType());
+                t.put("description", p.getDescription());
+                if (!p.getDefaultValue().isEmpty()) {
+                    t.put("default", typed(p.getDefaultValue()));
                 }
-                if (p.range() != null) {
-                    t.put("range", p.range());
+                if (!p.getRange().isEmpty()) {
+                    t.put("range", p.getRange());
                 }
                 tuning.put(k, t);
             });
             m.put("tuning_parameters", tuning);
-            m.put("limitations", s.limitations());
-            m.put("performance_profile", s.performanceProfile());
+            m.put("limitations", s.getLimitations());
+            m.put("performance_profile", s.getPerformanceProfile());
             out.add(m);
         }
         return Map.of("schedulers", out);
     }
 
-    private Object runScheduler(ToolArgs a) {
-        SchedulerRunner.Execution e = schedcp.runner().run(a.string("name"), a.strings("args"));
+    /** A default the API carries as text, as the JSON value it was (a number, a boolean) or else as text. */
+    private static Object typed(String text) {
+        try {
+            JsonNode node = JSON.readTree(text);
+            return node != null && (node.isNumber() || node.isBoolean()) ? node : text;
+        } catch (JsonProcessingException e) {
+            return text;
+        }
+    }
+
+    private Object runScheduler(Call c) {
+        Execution e = c.schedcp().runScheduler(RunSchedulerRequest.newBuilder().setName(c.args().string("name"))
+                .addAllArgs(c.args().strings("args")).build());
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("execution_id", e.executionId());
-        m.put("scheduler", e.schedulerName());
+        m.put("execution_id", e.getExecutionId());
+        m.put("scheduler", e.getSchedulerName());
         m.put("status", "started");
-        m.put("message", "started " + e.schedulerName() + " as pid " + e.pid() + (e.schedExt().supported() ? ""
+        m.put("message", "started " + e.getSchedulerName() + " as pid " + e.getPid() + (e.getSchedExtSupported() ? ""
                 : "; this kernel has no sched_ext, so the kernel keeps its own scheduler (kernel-unsupported)"));
         return m;
     }
 
-    private Object execution(SchedulerRunner.Execution e, boolean full) {
+    private static Object execution(Execution e, boolean full) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("execution_id", e.executionId());
+        m.put("execution_id", e.getExecutionId());
         if (!full) {
-            m.put("status", e.status());
+            m.put("status", e.getStatus());
             return m;
         }
-        Instant now = schedcp.clock().instant();
-        m.put("scheduler_name", e.schedulerName());
-        m.put("command", e.command());
-        m.put("args", e.args());
-        m.put("status", e.status());
-        m.put("pid", e.pid());
-        m.put("start_time", e.startTime().toString());
-        m.put("end_time", e.endTime().map(Instant::toString).orElse(null));
-        m.put("duration", e.duration(now).toMillis() / 1000.0);
-        m.put("exit_code", e.exitCode().orElse(null));
-        m.put("output", e.output());
-        m.put("sched_ext", Map.of("supported", e.schedExt().supported(), "state", e.schedExt().state(), "loaded", e.loaded()));
+        m.put("scheduler_name", e.getSchedulerName());
+        m.put("command", e.getCommand());
+        m.put("args", e.getArgsList());
+        m.put("status", e.getStatus());
+        m.put("pid", e.getPid());
+        m.put("start_time", e.getStartTime());
+        m.put("end_time", e.getEndTime().isEmpty() ? null : e.getEndTime());
+        m.put("duration", e.getDurationSeconds());
+        m.put("exit_code", e.hasExitCode() ? e.getExitCode() : null);
+        m.put("output", e.getOutput());
+        m.put("sched_ext", Map.of("supported", e.getSchedExtSupported(), "state", e.getSchedExtState(), "loaded", e.getLoaded()));
         return m;
     }
 
-    private Object createAndVerify(ToolArgs a) {
-        SchedCp.Verified v = schedcp.createAndVerify(new SchedulerRepository.Created(a.string("name"), a.string("description"),
-                a.optionalString("algorithm").orElse(""), a.strings("use_cases"), a.optionalString("characteristics").orElse(""),
-                a.optionalString("limitations").orElse(""), a.optionalString("performance_profile").orElse(""), List.of()), a.string("source_code"));
+    private Object createAndVerify(Call c) {
+        ToolArgs a = c.args();
+        CreateAndVerifySchedulerResponse v = c.schedcp().createAndVerifyScheduler(CreateAndVerifySchedulerRequest.newBuilder()
+                .setName(a.string("name")).setSourceCode(a.string("source_code")).setDescription(a.string("description"))
+                .setAlgorithm(a.optionalString("algorithm").orElse("")).addAllUseCases(a.strings("use_cases"))
+                .setCharacteristics(a.optionalString("characteristics").orElse("")).setLimitations(a.optionalString("limitations").orElse(""))
+                .setPerformanceProfile(a.optionalString("performance_profile").orElse("")).build());
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", a.string("name"));
-        m.put("version", v.version().version());
-        m.put("accepted", v.version().accepted());
+        m.put("name", v.getName());
+        m.put("version", v.getVersion());
+        m.put("accepted", v.getAccepted());
         m.put("production_ready", false);
-        List<Map<String, Object>> stages = new ArrayList<>();
-        v.report().stages().forEach(s -> stages.add(Map.of("stage", s.stage(), "verdict", s.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                "detail", s.detail())));
-        m.put("stages", stages);
+        m.put("stages", v.getStagesList().stream().map(s -> Map.of("stage", s.getStage(), "verdict", s.getVerdict(), "detail", s.getDetail())).toList());
         return m;
     }
 
-    private Object workload(ToolArgs a) {
+    private Object workload(Call c) {
+        ToolArgs a = c.args();
         switch (a.string("command")) {
             case "create" -> {
-                a.require(Access.WRITE);
-                return Map.of("workload_id", schedcp.workloads().create(a.string("description")).id());
+                return Map.of("workload_id", c.schedcp().createWorkload(CreateWorkloadRequest.newBuilder().setDescription(a.string("description")).build())
+                        .getWorkloadId());
             }
             case "list" -> {
-                return Map.of("workloads", schedcp.workloads().list());
+                return Map.of("workloads", c.schedcp().listWorkloads(ListWorkloadsRequest.getDefaultInstance()).getWorkloadsList().stream()
+                        .map(SchedCpTools::workload).toList());
             }
             case "get_history" -> {
-                String id = a.string("workload_id");
-                return Map.of("workload", schedcp.workloads().get(id).orElseThrow(() -> new ToolArgs.BadArgument("workload_id: no workload '" + id + "'")),
-                        "history", schedcp.workloads().history(id));
+                WorkloadHistory h = c.schedcp().getWorkloadHistory(WorkloadRef.newBuilder().setWorkloadId(a.string("workload_id")).build());
+                return Map.of("workload", workload(h.getWorkload()), "history", h.getHistoryList().stream().map(SchedCpTools::history).toList());
             }
             case "add_history" -> {
-                a.require(Access.WRITE);
-                WorkloadStore.History h = schedcp.addHistory(a.string("workload_id"), a.string("execution_id"), a.string("result_description"),
-                        a.numbers("metrics"));
-                return Map.of("history_id", h.id(), "workload_id", h.workloadId());
+                HistoryEntry h = c.schedcp().addWorkloadHistory(AddWorkloadHistoryRequest.newBuilder().setWorkloadId(a.string("workload_id"))
+                        .setExecutionId(a.string("execution_id")).setResultDescription(a.string("result_description"))
+                        .putAllMetrics(a.numbers("metrics")).build());
+                return Map.of("history_id", h.getHistoryId(), "workload_id", h.getWorkloadId());
             }
             default -> throw new ToolArgs.BadArgument("command: create, list, get_history or add_history, was '" + a.string("command") + "'");
         }
     }
 
-    private Object systemMonitor(ToolArgs a) {
+    private static Map<String, Object> workload(Workload w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", w.getWorkloadId());
+        m.put("description", w.getDescription());
+        m.put("created_at", w.getCreatedAt());
+        m.put("updated_at", w.getUpdatedAt());
+        return m;
+    }
+
+    private static Map<String, Object> history(HistoryEntry h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", h.getHistoryId());
+        m.put("workload_id", h.getWorkloadId());
+        m.put("execution_id", h.getExecutionId());
+        m.put("scheduler_name", h.getSchedulerName());
+        m.put("args", h.getArgsList());
+        m.put("result_description", h.getResultDescription());
+        m.put("created_at", h.getCreatedAt());
+        m.put("metrics", h.getMetricsMap());
+        return m;
+    }
+
+    private Object systemMonitor(Call c) {
+        ToolArgs a = c.args();
         switch (a.string("command")) {
             case "start" -> {
-                lastMonitorSession = schedcp.monitor().start();
-                return Map.of("session_id", lastMonitorSession, "status", "started");
+                MonitorSystemResponse started = c.schedcp().monitorSystem(MonitorSystemRequest.newBuilder().setCommand("start").build());
+                lastMonitorSession.put(c.caller(), started.getSessionId());
+                return Map.of("session_id", started.getSessionId(), "status", started.getStatus());
             }
             case "stop" -> {
-                String id = a.optionalString("session_id").or(() -> Optional.ofNullable(lastMonitorSession))
+                String id = a.optionalString("session_id").or(() -> Optional.ofNullable(lastMonitorSession.get(c.caller())))
                         .orElseThrow(() -> new ToolArgs.BadArgument("session_id: no monitoring session was started"));
-                SystemMonitor.Summary s = schedcp.monitor().stop(id);
+                SystemSummary s = c.schedcp().monitorSystem(MonitorSystemRequest.newBuilder().setCommand("stop").setSessionId(id).build()).getSummary();
+                lastMonitorSession.remove(c.caller(), id);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("session_id", id);
-                m.put("duration_secs", s.durationSecs());
-                m.put("sample_count", s.sampleCount());
-                m.put("cpu", Map.of("avg", s.cpuAvg(), "max", s.cpuMax()));
-                m.put("memory", Map.of("avg_percent", s.memoryAvgPercent(), "max_percent", s.memoryMaxPercent(), "avg_used_mb", s.memoryAvgUsedMb()));
-                m.put("scheduler", s.schedstat() ? Map.of("total_timeslices", s.totalTimeslices(), "avg_run_time_ns", s.avgRunTimeNs())
+                m.put("duration_secs", s.getDurationSecs());
+                m.put("sample_count", s.getSampleCount());
+                m.put("cpu", Map.of("avg", s.getCpuAvgPercent(), "max", s.getCpuMaxPercent()));
+                m.put("memory", Map.of("avg_percent", s.getMemoryAvgPercent(), "max_percent", s.getMemoryMaxPercent(),
+                        "avg_used_mb", s.getMemoryAvgUsedMb()));
+                m.put("scheduler", s.getSchedstat() ? Map.of("total_timeslices", s.getTotalTimeslices(), "avg_run_time_ns", s.getAvgRunTimeNs())
                         : Map.of("available", false, "reason", "no /proc/schedstat: the kernel is built without CONFIG_SCHEDSTATS"));
                 return m;
             }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * A tool call's arguments checked against its schema: unknown names, missing required ones and wrong types are
@@ -22,21 +21,14 @@ final class ToolArgs {
     }
 
     private final Map<String, Object> args;
-    private final Consumer<Access> authorize;
 
-    ToolArgs(Map<String, Object> args, Set<String> allowed, Consumer<Access> authorize) {
+    ToolArgs(Map<String, Object> args, Set<String> allowed) {
         this.args = args == null ? Map.of() : args;
-        this.authorize = authorize;
         for (String name : this.args.keySet()) {
             if (!allowed.contains(name)) {
                 throw new BadArgument(name + ": not an argument of this tool (it takes " + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }
-    }
-
-    /** Refuses (SecurityException) unless the caller may do what {@code access} stands for (a tool's write command). */
-    void require(Access access) {
-        authorize.accept(access);
     }
 
     String string(String name) {

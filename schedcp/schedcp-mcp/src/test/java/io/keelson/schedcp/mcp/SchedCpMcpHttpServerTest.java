@@ -5,6 +5,9 @@ import io.grpc.Contexts;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -17,6 +20,7 @@ import io.keelson.controlplane.v1.WhoAmIRequest;
 import io.keelson.controlplane.v1.WhoAmIResponse;
 import io.keelson.schedcp.core.SchedCp;
 import io.keelson.schedcp.core.testing.StandInSchedulers;
+import io.keelson.schedcp.service.SchedCpGrpcService;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -34,32 +38,40 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The MCP endpoint over HTTP checks platform tokens (with a stand-in for the control plane's WhoAmI) and roles per tool. */
+/**
+ * The MCP endpoint over HTTP refuses requests without a platform token, and makes every tool call through the gateway
+ * as its caller. The gateway here is a stand-in (the control plane's WhoAmI, schedcp's real gRPC service, and a
+ * refusal of writes for the viewer token); the real gateway's roles and audit log are tested in the control plane's
+ * {@code SchedCpMcpThroughGatewayTest}.
+ */
 class SchedCpMcpHttpServerTest {
 
     private static final Context.Key<String> BEARER = Context.key("bearer");
+    private static final Set<String> READS = Set.of("ListSchedulers", "GetExecutionStatus", "ListWorkloads", "GetWorkloadHistory", "MonitorSystem");
     private static final Map<String, ApiToken> TOKENS = Map.of(
             "viewer-token", ApiToken.newBuilder().setName("dashboard").setRole(Role.ROLE_VIEWER).addScopes("*").build(),
-            "operator-token", ApiToken.newBuilder().setName("sched-agent").setRole(Role.ROLE_OPERATOR).addScopes("schedcp").build(),
-            "gpu-token", ApiToken.newBuilder().setName("gpu-agent").setRole(Role.ROLE_OPERATOR).addScopes("gpuos").build());
+            "operator-token", ApiToken.newBuilder().setName("sched-agent").setRole(Role.ROLE_OPERATOR).addScopes("schedcp").build());
 
     @TempDir
     Path dir;
-    private Server controlPlane;
+    private Server gateway;
     private ManagedChannel channel;
     private SchedCp schedcp;
     private SchedCpMcpHttpServer http;
+    /** "method as token" for each schedcp call the stand-in gateway received. */
+    private final List<String> received = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -76,18 +88,36 @@ class SchedCpMcpHttpServerTest {
                 }
             }
         };
-        controlPlane = InProcessServerBuilder.forName(name).directExecutor().addService(ServerInterceptors.intercept(whoAmI, new io.grpc.ServerInterceptor() {
-            @Override
-            public <Q, A> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, A> call, Metadata headers, io.grpc.ServerCallHandler<Q, A> next) {
-                String auth = headers.get(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER));
-                return Contexts.interceptCall(Context.current().withValue(BEARER, auth == null ? "" : auth.replaceFirst("^Bearer ", "")), call, headers, next);
-            }
-        })).build().start();
-        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         Path bin = Files.createDirectories(dir.resolve("bin"));
         StandInSchedulers.install(bin, "scx_simple");
         schedcp = SchedCp.open(dir.resolve("state"), bin);
-        http = SchedCpMcpHttpServer.start(schedcp, new InetSocketAddress("127.0.0.1", 0), new PlatformTokens(channel, Clock.systemUTC()), Optional.empty());
+        ServerInterceptor bearer = new ServerInterceptor() {
+            @Override
+            public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+                String auth = headers.get(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER));
+                return Contexts.interceptCall(Context.current().withValue(BEARER, auth == null ? "" : auth.replaceFirst("^Bearer ", "")), call, headers, next);
+            }
+        };
+        ServerInterceptor standInGateway = new ServerInterceptor() {
+            @Override
+            public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+                String method = call.getMethodDescriptor().getBareMethodName();
+                received.add(method + " as " + BEARER.get());
+                if (BEARER.get().equals("viewer-token") && !READS.contains(method)) {
+                    call.close(Status.PERMISSION_DENIED.withDescription("stand-in gateway: token dashboard is ROLE_VIEWER; " + method
+                            + " needs ROLE_OPERATOR"), new Metadata());
+                    return new ServerCall.Listener<>() {
+                    };
+                }
+                return next.startCall(call, headers);
+            }
+        };
+        gateway = InProcessServerBuilder.forName(name).directExecutor()
+                .addService(ServerInterceptors.intercept(whoAmI, bearer))
+                .addService(ServerInterceptors.intercept(new SchedCpGrpcService(schedcp), standInGateway, bearer))
+                .build().start();
+        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        http = SchedCpMcpHttpServer.start(channel, new InetSocketAddress("127.0.0.1", 0), Optional.empty());
     }
 
     @AfterEach
@@ -95,7 +125,7 @@ class SchedCpMcpHttpServerTest {
         http.close();
         schedcp.close();
         channel.shutdownNow();
-        controlPlane.shutdownNow();
+        gateway.shutdownNow();
     }
 
     private McpSyncClient client(String bearer) {
@@ -148,8 +178,8 @@ class SchedCpMcpHttpServerTest {
         SSLContext trust = SSLContext.getInstance("TLS");
         trust.init(null, tmf.getTrustManagers(), null);
 
-        try (SchedCpMcpHttpServer https = SchedCpMcpHttpServer.start(schedcp, new InetSocketAddress("127.0.0.1", 0),
-                new PlatformTokens(channel, Clock.systemUTC()), Optional.of(new SchedCpMcpHttpServer.Tls(cert, key)))) {
+        try (SchedCpMcpHttpServer https = SchedCpMcpHttpServer.start(channel, new InetSocketAddress("127.0.0.1", 0),
+                Optional.of(new SchedCpMcpHttpServer.Tls(cert, key)))) {
             McpSyncClient operator = client("operator-token", "https://127.0.0.1:" + https.port(), trust);
             assertThat(operator.listTools().tools()).hasSize(7);
             operator.closeGracefully();
@@ -165,26 +195,26 @@ class SchedCpMcpHttpServerTest {
     }
 
     @Test
-    void aViewerReadsAnOperatorRunsAndATokenForAnotherSystemIsRefused() {
+    void everyToolCallGoesThroughTheGatewayAsItsCallerAndItsRefusalsAreSaidPlainly() {
         McpSyncClient viewer = client("viewer-token");
-        assertThat(viewer.listTools().tools()).hasSize(7);
+        assertThat(viewer.listTools().tools()).extracting(McpSchema.Tool::name).containsExactlyInAnyOrderElementsOf(SchedCpTools.NAMES);
         assertThat(viewer.callTool(new McpSchema.CallToolRequest("list_schedulers", Map.of("name", "rusty"))).isError()).isNotEqualTo(Boolean.TRUE);
         McpSchema.CallToolResult refused = viewer.callTool(new McpSchema.CallToolRequest("run_scheduler", Map.of("name", "scx_simple")));
         assertThat(refused.isError()).isTrue();
-        assertThat(text(refused)).contains("permission denied", "ROLE_VIEWER", "ROLE_OPERATOR");
-        assertThat(text(viewer.callTool(new McpSchema.CallToolRequest("workload", Map.of("command", "create", "description", "x")))))
-                .contains("permission denied");
-        assertThat(viewer.callTool(new McpSchema.CallToolRequest("workload", Map.of("command", "list"))).isError()).isNotEqualTo(Boolean.TRUE);
+        assertThat(text(refused)).isEqualTo("permission denied: stand-in gateway: token dashboard is ROLE_VIEWER; RunScheduler needs ROLE_OPERATOR");
         viewer.closeGracefully();
 
         McpSyncClient operator = client("operator-token");
         McpSchema.CallToolResult run = operator.callTool(new McpSchema.CallToolRequest("run_scheduler", Map.of("name", "scx_simple", "args", List.of())));
         assertThat(run.isError()).as(text(run)).isNotEqualTo(Boolean.TRUE);
-        assertThat(schedcp.runner().running()).isPresent();
+        assertThat(schedcp.runner().running()).isPresent(); // the service behind the gateway ran it: one state for MCP and gRPC
+        McpSchema.CallToolResult unknown = operator.callTool(new McpSchema.CallToolRequest("get_execution_status", Map.of("execution_id", "nope")));
+        assertThat(text(unknown)).startsWith("error: execution_id:");
+        McpSchema.CallToolResult badArgument = operator.callTool(new McpSchema.CallToolRequest("run_scheduler", Map.of("name", 7)));
+        assertThat(text(badArgument)).isEqualTo("error: name: must be a string, was Integer");
         operator.closeGracefully();
 
-        McpSyncClient gpu = client("gpu-token");
-        assertThat(text(gpu.callTool(new McpSchema.CallToolRequest("list_schedulers", Map.of())))).contains("may not act on schedcp");
-        gpu.closeGracefully();
+        assertThat(received).containsExactly("ListSchedulers as viewer-token", "RunScheduler as viewer-token", "RunScheduler as operator-token",
+                "GetExecutionStatus as operator-token"); // an argument refused at the door never reaches the gateway
     }
 }

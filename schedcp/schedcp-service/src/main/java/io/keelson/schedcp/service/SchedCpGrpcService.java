@@ -13,6 +13,7 @@ import io.keelson.schedcp.core.catalog.SchedulerCatalog;
 import io.keelson.schedcp.core.catalog.SchedulerRepository;
 import io.keelson.schedcp.core.exec.CanaryDeployment;
 import io.keelson.schedcp.core.exec.SchedulerRunner;
+import io.keelson.schedcp.core.monitor.SystemMonitor;
 import io.keelson.schedcp.core.sim.CanaryRollout;
 import io.keelson.schedcp.core.sim.PolicyDsl;
 import io.keelson.schedcp.core.sim.Policies;
@@ -39,6 +40,8 @@ import io.keelson.schedcp.v1.ListSchedulersRequest;
 import io.keelson.schedcp.v1.ListSchedulersResponse;
 import io.keelson.schedcp.v1.ListWorkloadsRequest;
 import io.keelson.schedcp.v1.ListWorkloadsResponse;
+import io.keelson.schedcp.v1.MonitorSystemRequest;
+import io.keelson.schedcp.v1.MonitorSystemResponse;
 import io.keelson.schedcp.v1.ProfileWorkloadRequest;
 import io.keelson.schedcp.v1.ProfileWorkloadResponse;
 import io.keelson.schedcp.v1.RunCanaryRequest;
@@ -49,6 +52,7 @@ import io.keelson.schedcp.v1.Scheduler;
 import io.keelson.schedcp.v1.SimulateRequest;
 import io.keelson.schedcp.v1.SimulateResponse;
 import io.keelson.schedcp.v1.StageVerdict;
+import io.keelson.schedcp.v1.SystemSummary;
 import io.keelson.schedcp.v1.TuningParameter;
 import io.keelson.schedcp.v1.Workload;
 import io.keelson.schedcp.v1.WorkloadHistory;
@@ -128,7 +132,7 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
                     .setVersion(verified.version().version()).setAccepted(verified.version().accepted());
             verified.report().stages().forEach(s -> b.addStages(StageVerdict.newBuilder().setStage(s.stage())
                     .setVerdict(s.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-')).setDetail(s.detail())));
-            return b.build();
+            return b.setBackend(PolicyDsl.looksLikePolicy(r.getSourceCode()) ? Backend.BACKEND_SCHED_SIMULATED : kernel()).build();
         });
     }
 
@@ -287,6 +291,33 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
                     .setCandidateP99Ms(w.candidateP99Micros() / 1e3).setRegression(w.regression())));
             return b.build();
         });
+    }
+
+    @Override
+    public void monitorSystem(MonitorSystemRequest request, StreamObserver<MonitorSystemResponse> out) {
+        unary(out, () -> {
+            MonitorSystemResponse.Builder b = MonitorSystemResponse.newBuilder().setBackend(Backend.BACKEND_HOST_COUNTERS);
+            switch (request.getCommand()) {
+                case "start" -> b.setSessionId(schedcp.monitor().start()).setStatus("started");
+                case "stop" -> {
+                    if (request.getSessionId().isEmpty()) {
+                        throw new IllegalArgumentException("session_id: required to stop");
+                    }
+                    SystemMonitor.Summary s = schedcp.monitor().stop(request.getSessionId());
+                    b.setSessionId(request.getSessionId()).setStatus("stopped").setSummary(SystemSummary.newBuilder()
+                            .setDurationSecs(s.durationSecs()).setSampleCount(s.sampleCount()).setCpuAvgPercent(s.cpuAvg()).setCpuMaxPercent(s.cpuMax())
+                            .setMemoryAvgPercent(s.memoryAvgPercent()).setMemoryMaxPercent(s.memoryMaxPercent()).setMemoryAvgUsedMb(s.memoryAvgUsedMb())
+                            .setSchedstat(s.schedstat()).setTotalTimeslices(s.totalTimeslices()).setAvgRunTimeNs(s.avgRunTimeNs()));
+                }
+                default -> throw new IllegalArgumentException("command: start or stop, was '" + request.getCommand() + "'");
+            }
+            return b.build();
+        });
+    }
+
+    /** The kernel a scheduler meets here: sched_ext, or one without it (where nothing is ever loaded). */
+    private Backend kernel() {
+        return schedcp.schedExt().supported() ? Backend.BACKEND_SCHED_EXT : Backend.BACKEND_KERNEL_UNSUPPORTED;
     }
 
     /** Work that runs processes on this host (and may be interrupted). */

@@ -9,6 +9,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.keelson.common.v1.Backend;
+import io.keelson.schedcp.core.monitor.SystemMonitor;
 import io.keelson.schedcp.core.testing.StandInSchedulers;
 import io.keelson.schedcp.v1.AddWorkloadHistoryRequest;
 import io.keelson.schedcp.v1.CreateAndVerifySchedulerRequest;
@@ -17,6 +18,8 @@ import io.keelson.schedcp.v1.CreateWorkloadRequest;
 import io.keelson.schedcp.v1.Execution;
 import io.keelson.schedcp.v1.ExecutionRef;
 import io.keelson.schedcp.v1.ListSchedulersRequest;
+import io.keelson.schedcp.v1.MonitorSystemRequest;
+import io.keelson.schedcp.v1.MonitorSystemResponse;
 import io.keelson.schedcp.v1.RunCanaryRequest;
 import io.keelson.schedcp.v1.RunCanaryResponse;
 import io.keelson.schedcp.v1.RunSchedulerRequest;
@@ -128,6 +131,43 @@ class SchedCpGrpcServiceTest {
                 .setDescription("shortest first").setSourceCode("policy sjf\norder by work\nslice to-completion\n").build());
         assertThat(starving.getAccepted()).isFalse();
         assertThat(starving.getStages(1).getDetail()).contains("task 0 (long)");
+        assertThat(starving.getBackend()).isEqualTo(Backend.BACKEND_SCHED_SIMULATED);
+    }
+
+    @Test
+    void bpfSourceIsVerifiedAgainstTheKernelItMeetsAndTheReplySaysWhichKernelThatWas() {
+        CreateAndVerifySchedulerResponse bpf = stub.createAndVerifyScheduler(CreateAndVerifySchedulerRequest.newBuilder().setName("scx_agent_fifo")
+                .setDescription("a FIFO").setSourceCode("s32 BPF_STRUCT_OPS(fifo_init) { return 0; }\nSCX_OPS_DEFINE(fifo_ops, .init = (void *)fifo_init);\n").build());
+        boolean schedExt = Files.isDirectory(Path.of("/sys/kernel/sched_ext"));
+        if (bpf.getStages(0).getVerdict().equals("skipped")) { // no clang here: nothing stops it before the kernel stage
+            assertThat(bpf.getStagesList()).filteredOn(s -> s.getStage().equals("kernel")).singleElement()
+                    .satisfies(s -> assertThat(s.getVerdict()).isEqualTo(schedExt ? "unimplemented" : "kernel-unsupported"));
+        }
+        assertThat(bpf.getBackend()).isEqualTo(schedExt ? Backend.BACKEND_SCHED_EXT : Backend.BACKEND_KERNEL_UNSUPPORTED);
+    }
+
+    @Test
+    void theSystemMonitorSamplesThisHostUntilStoppedAndCapsItsSessions() throws Exception {
+        MonitorSystemResponse started = stub.monitorSystem(MonitorSystemRequest.newBuilder().setCommand("start").build());
+        assertThat(started.getStatus()).isEqualTo("started");
+        assertThat(started.getBackend()).isEqualTo(Backend.BACKEND_HOST_COUNTERS);
+        Thread.sleep(1_200);
+        MonitorSystemResponse stopped = stub.monitorSystem(MonitorSystemRequest.newBuilder().setCommand("stop").setSessionId(started.getSessionId()).build());
+        assertThat(stopped.getStatus()).isEqualTo("stopped");
+        assertThat(stopped.getSummary().getSampleCount()).isGreaterThanOrEqualTo(3); // first, at least one a second, last
+        assertThat(stopped.getSummary().getMemoryAvgUsedMb()).isPositive();
+        assertThat(stopped.getSummary().getSchedstat()).isEqualTo(Files.exists(Path.of("/proc/schedstat")));
+        assertThat(code(() -> stub.monitorSystem(MonitorSystemRequest.newBuilder().setCommand("stop").setSessionId(started.getSessionId()).build())))
+                .isEqualTo(Status.Code.NOT_FOUND);
+
+        for (int i = 0; i < SystemMonitor.MAX_SESSIONS; i++) {
+            stub.monitorSystem(MonitorSystemRequest.newBuilder().setCommand("start").build());
+        }
+        assertThat(code(() -> stub.monitorSystem(MonitorSystemRequest.newBuilder().setCommand("start").build()))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThatThrownBy(() -> stub.monitorSystem(MonitorSystemRequest.newBuilder().setCommand("pause").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(fields(e)).containsExactly("command"));
+        assertThatThrownBy(() -> stub.monitorSystem(MonitorSystemRequest.newBuilder().setCommand("stop").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(fields(e)).containsExactly("session_id"));
     }
 
     @Test

@@ -60,7 +60,13 @@ public final class SystemMonitor implements AutoCloseable {
         this.interval = interval;
     }
 
+    /** Sessions sampling at once: each holds a reading a second until stopped, so a client cannot start them without end. */
+    public static final int MAX_SESSIONS = 16;
+
     public synchronized String start() {
+        if (sessions.size() >= MAX_SESSIONS) {
+            throw new IllegalStateException(MAX_SESSIONS + " monitoring sessions are running; stop one first");
+        }
         String id = "mon-" + UUID.randomUUID();
         Session s = new Session(clock.instant());
         s.readings.add(read());
