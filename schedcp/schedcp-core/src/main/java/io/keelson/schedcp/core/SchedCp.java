@@ -1,11 +1,17 @@
 package io.keelson.schedcp.core;
 
+import io.keelson.schedcp.core.catalog.CreatedSchedulers;
+import io.keelson.schedcp.core.catalog.JsonCreatedSchedulers;
+import io.keelson.schedcp.core.catalog.PostgresCreatedSchedulers;
 import io.keelson.schedcp.core.catalog.SchedulerCatalog;
 import io.keelson.schedcp.core.catalog.SchedulerRepository;
 import io.keelson.schedcp.core.exec.SchedExt;
 import io.keelson.schedcp.core.exec.SchedulerRunner;
 import io.keelson.schedcp.core.monitor.SystemMonitor;
 import io.keelson.schedcp.core.sim.PolicyDsl;
+import io.keelson.schedcp.core.store.JsonWorkloadStore;
+import io.keelson.schedcp.core.store.PostgresWorkloadStore;
+import io.keelson.schedcp.core.store.SchedCpDatabase;
 import io.keelson.schedcp.core.store.WorkloadStore;
 import io.keelson.schedcp.core.verify.BpfVerifier;
 import io.keelson.schedcp.core.verify.PolicyVerifier;
@@ -23,13 +29,28 @@ import java.util.Optional;
 
 /**
  * SchedCP's capabilities in one place, for the MCP tools and the gRPC service alike: the scheduler repository, the
- * runner (one scheduler at a time), the workload store, the system monitor and the verifier. State lives under one
- * directory: {@code workloads.json}, {@code schedulers.json} and the created schedulers' sources.
+ * runner (one scheduler at a time), the workload store, the system monitor and the verifier. Workload history and
+ * created schedulers are kept in {@link Stores}: JSON files under the state directory ({@code workloads.json},
+ * {@code schedulers.json}, the created schedulers' sources), or PostgreSQL in cluster mode.
  */
 public final class SchedCp implements AutoCloseable {
 
     /** A created scheduler's version and what each verifier stage said. */
     public record Verified(SchedulerRepository.Version version, VerificationReport report) {
+    }
+
+    /** Where workload history and created schedulers are kept. */
+    public record Stores(WorkloadStore workloads, CreatedSchedulers schedulers) {
+
+        /** JSON files under {@code state}: the embedded mode. */
+        public static Stores files(Path state, Clock clock) {
+            return new Stores(JsonWorkloadStore.open(state.resolve("workloads.json"), clock), JsonCreatedSchedulers.open(state.resolve("schedulers.json")));
+        }
+
+        /** PostgreSQL: the cluster mode, where every node's schedcp shares them. */
+        public static Stores postgres(SchedCpDatabase db, Clock clock) {
+            return new Stores(new PostgresWorkloadStore(db, clock), new PostgresCreatedSchedulers(db));
+        }
     }
 
     private final SchedulerRepository repository;
@@ -41,26 +62,30 @@ public final class SchedCp implements AutoCloseable {
     private final Path schedExtRoot;
     private final Clock clock;
 
-    private SchedCp(Path state, Path schedulersDir, Path schedExtRoot, Path proc, Clock clock) throws IOException {
+    private SchedCp(Path state, Path schedulersDir, Stores stores, Path schedExtRoot, Path proc, Clock clock) throws IOException {
         Files.createDirectories(state);
         this.clock = clock;
-        this.repository = SchedulerRepository.open(SchedulerCatalog.bundled(), state.resolve("schedulers.json"), clock);
+        this.repository = new SchedulerRepository(SchedulerCatalog.bundled(), stores.schedulers(), clock);
         this.runner = new SchedulerRunner(schedulersDir, repository::knows, schedExtRoot, clock, SchedulerRunner.GRACE);
-        this.workloads = WorkloadStore.open(state.resolve("workloads.json"), clock);
+        this.workloads = stores.workloads();
         this.monitor = new SystemMonitor(proc, clock, Duration.ofSeconds(1));
         this.bpf = new BpfVerifier(BpfVerifier.clangOnPath(), schedExtRoot);
         this.work = Files.createDirectories(state.resolve("work"));
         this.schedExtRoot = schedExtRoot;
     }
 
-    /** On this host: scheduler binaries from {@code schedulersDir}, the real {@code /sys/kernel/sched_ext} and {@code /proc}. */
+    /**
+     * On this host: scheduler binaries from {@code schedulersDir}, the real {@code /sys/kernel/sched_ext} and {@code /proc};
+     * everything durable in files under {@code state}.
+     */
     public static SchedCp open(Path state, Path schedulersDir) {
-        return open(state, schedulersDir, SchedExt.ROOT, Path.of("/proc"), Clock.systemUTC());
+        return open(state, schedulersDir, Stores.files(state, Clock.systemUTC()));
     }
 
-    public static SchedCp open(Path state, Path schedulersDir, Path schedExtRoot, Path proc, Clock clock) {
+    /** As {@link #open(Path, Path)}, keeping workload history and created schedulers in {@code stores}. */
+    public static SchedCp open(Path state, Path schedulersDir, Stores stores) {
         try {
-            return new SchedCp(state, schedulersDir, schedExtRoot, proc, clock);
+            return new SchedCp(state, schedulersDir, stores, SchedExt.ROOT, Path.of("/proc"), Clock.systemUTC());
         } catch (IOException e) {
             throw new UncheckedIOException("schedcp state " + state + ": " + e.getMessage(), e);
         }

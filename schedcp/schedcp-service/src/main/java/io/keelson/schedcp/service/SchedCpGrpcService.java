@@ -22,6 +22,7 @@ import io.keelson.schedcp.core.sim.SimResult;
 import io.keelson.schedcp.core.sim.Simulator;
 import io.keelson.schedcp.core.sim.Task;
 import io.keelson.schedcp.core.sim.Workloads;
+import io.keelson.schedcp.core.store.StoreUnavailable;
 import io.keelson.schedcp.core.store.WorkloadStore;
 import io.keelson.schedcp.core.workload.ProcessBatch;
 import io.keelson.schedcp.core.workload.WakeupLatencyProbe;
@@ -402,6 +403,9 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
             int colon = message.indexOf(':');
             String field = colon > 0 && message.substring(0, colon).matches("[a-z_\\[\\]0-9.]+") ? message.substring(0, colon) : "request";
             return Optional.of(GrpcErrors.invalidArgument(List.of(GrpcErrors.violation(field, colon > 0 ? message.substring(colon + 1).strip() : message))));
+        }
+        if (e instanceof StoreUnavailable) {
+            return Optional.of(GrpcErrors.of(Status.Code.UNAVAILABLE, ErrorReason.ERROR_REASON_STORE_UNAVAILABLE, message));
         }
         if (e instanceof IllegalStateException) {
             return Optional.of(GrpcErrors.of(Status.Code.FAILED_PRECONDITION, ErrorReason.ERROR_REASON_FAILED_PRECONDITION, message));

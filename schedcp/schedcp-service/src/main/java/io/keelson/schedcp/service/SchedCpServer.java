@@ -1,13 +1,16 @@
 package io.keelson.schedcp.service;
 
 import io.keelson.common.grpc.ServiceMain;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import java.nio.file.Path;
 
 /**
  * schedcp as its own process (cluster mode: a DaemonSet beside each node's kernel, behind the control plane's
  * gateway): {@code SchedCpServer PORT [cert.pem key.pem client-ca.pem]}; state in {@code $KEELSON_SCHEDCP_STATE}
- * (default ./schedcp), scheduler binaries from {@code $KEELSON_SCHEDCP_SCHEDULERS_DIR} (default /usr/bin).
+ * (default ./schedcp), scheduler binaries from {@code $KEELSON_SCHEDCP_SCHEDULERS_DIR} (default /usr/bin). With
+ * {@code $KEELSON_SCHEDCP_JDBC_URL} (and {@code _USER}, {@code _PASSWORD}, {@code _SCHEMA}, default schedcp) workload
+ * history and created schedulers live in that PostgreSQL database, shared by every node.
  */
 public final class SchedCpServer {
 
@@ -15,8 +18,21 @@ public final class SchedCpServer {
     }
 
     public static void main(String[] args) throws Exception {
-        SchedCpSystem system = SchedCpSystem.start(Path.of(System.getenv().getOrDefault("KEELSON_SCHEDCP_STATE", "schedcp")),
-                Path.of(System.getenv().getOrDefault("KEELSON_SCHEDCP_SCHEDULERS_DIR", "/usr/bin")));
+        Path state = Path.of(System.getenv().getOrDefault("KEELSON_SCHEDCP_STATE", "schedcp"));
+        Path schedulers = Path.of(System.getenv().getOrDefault("KEELSON_SCHEDCP_SCHEDULERS_DIR", "/usr/bin"));
+        String url = System.getenv("KEELSON_SCHEDCP_JDBC_URL");
+        SchedCpSystem system;
+        if (url == null || url.isBlank()) {
+            system = SchedCpSystem.start(state, schedulers);
+        } else {
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setUrl(url);
+            ds.setUser(System.getenv().getOrDefault("KEELSON_SCHEDCP_JDBC_USER", "keelson"));
+            ds.setPassword(System.getenv().getOrDefault("KEELSON_SCHEDCP_JDBC_PASSWORD", ""));
+            String schema = System.getenv().getOrDefault("KEELSON_SCHEDCP_JDBC_SCHEMA", "schedcp");
+            ds.setCurrentSchema(schema);
+            system = SchedCpSystem.startOnPostgres(state, schedulers, ds, schema);
+        }
         ServiceMain.serve(ServiceMain.start(args, system.service()), system::close);
     }
 }

@@ -3,8 +3,7 @@ package io.keelson.acrfence.core.testing;
 import io.keelson.acrfence.core.journal.EffectJournal;
 import io.keelson.acrfence.core.journal.FileJournal;
 import io.keelson.acrfence.core.journal.PostgresJournal;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import io.keelson.common.testing.TestPostgres;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
@@ -12,14 +11,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Locale;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
  * The journal stores every journal test runs on: the embedded file journal and PostgreSQL (the server
- * {@code ./keelson test} starts, reached through {@code KEELSON_TEST_PG_URL}; without it the PostgreSQL runs are
- * skipped with the reason, or fail where {@code KEELSON_REQUIRE_POSTGRES=1}).
+ * {@code ./keelson test} starts: see {@link TestPostgres}).
  */
 public enum JournalStore {
     FILE {
@@ -47,19 +43,6 @@ public enum JournalStore {
 
     /** A data source on a schema of its own in the test server. */
     public static PGSimpleDataSource dataSource() {
-        String url = System.getenv("KEELSON_TEST_PG_URL");
-        if (url == null || url.isBlank()) {
-            String why = "KEELSON_TEST_PG_URL is not set: no PostgreSQL server for this test (./keelson test starts one)";
-            if ("1".equals(System.getenv("KEELSON_REQUIRE_POSTGRES"))) {
-                Assertions.fail(why);
-            }
-            Assumptions.abort(why);
-        }
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(url);
-        ds.setUser(System.getenv().getOrDefault("KEELSON_TEST_PG_USER", "keelson"));
-        ds.setPassword(System.getenv().getOrDefault("KEELSON_TEST_PG_PASSWORD", ""));
-        ds.setCurrentSchema("acrfence_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT));
-        return ds;
+        return TestPostgres.dataSource("acrfence");
     }
 }

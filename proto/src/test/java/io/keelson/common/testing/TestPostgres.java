@@ -1,0 +1,37 @@
+package io.keelson.common.testing;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * The PostgreSQL server {@code ./keelson test} starts, reached through {@code KEELSON_TEST_PG_URL} (user
+ * {@code KEELSON_TEST_PG_USER}, password {@code KEELSON_TEST_PG_PASSWORD}). Without it a test is skipped with the
+ * reason, or fails where {@code KEELSON_REQUIRE_POSTGRES=1} (CI), so a missing server cannot pass as a green run.
+ */
+public final class TestPostgres {
+
+    private TestPostgres() {
+    }
+
+    /** A data source on a fresh schema of its own, {@code prefix_<random>}, as its current schema (not created yet). */
+    public static PGSimpleDataSource dataSource(String prefix) {
+        String url = System.getenv("KEELSON_TEST_PG_URL");
+        if (url == null || url.isBlank()) {
+            String why = "KEELSON_TEST_PG_URL is not set: no PostgreSQL server for this test (./keelson test starts one)";
+            if ("1".equals(System.getenv("KEELSON_REQUIRE_POSTGRES"))) {
+                Assertions.fail(why);
+            }
+            Assumptions.abort(why);
+        }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        ds.setUser(System.getenv().getOrDefault("KEELSON_TEST_PG_USER", "keelson"));
+        ds.setPassword(System.getenv().getOrDefault("KEELSON_TEST_PG_PASSWORD", ""));
+        ds.setCurrentSchema(prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT));
+        return ds;
+    }
+}
