@@ -16,6 +16,7 @@ import io.keelson.schedcp.core.store.WorkloadStore;
 import io.keelson.schedcp.core.verify.BpfVerifier;
 import io.keelson.schedcp.core.verify.PolicyVerifier;
 import io.keelson.schedcp.core.verify.VerificationReport;
+import io.keelson.schedcp.core.workload.CommandProfiler;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,9 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * SchedCP's capabilities in one place, for the MCP tools and the gRPC service alike: the scheduler repository, the
@@ -53,11 +56,15 @@ public final class SchedCp implements AutoCloseable {
         }
     }
 
+    /** The directory under the state directory where the operator installs the workload commands clients may profile. */
+    public static final String WORKLOAD_COMMANDS = "workload-commands";
+
     private final SchedulerRepository repository;
     private final SchedulerRunner runner;
     private final WorkloadStore workloads;
     private final SystemMonitor monitor;
     private final BpfVerifier bpf;
+    private final CommandProfiler profiler;
     private final Path work;
     private final Path schedExtRoot;
     private final Clock clock;
@@ -71,6 +78,7 @@ public final class SchedCp implements AutoCloseable {
         this.monitor = new SystemMonitor(proc, clock, Duration.ofSeconds(1));
         this.bpf = new BpfVerifier(BpfVerifier.clangOnPath(), schedExtRoot);
         this.work = Files.createDirectories(state.resolve("work"));
+        this.profiler = new CommandProfiler(state.resolve(WORKLOAD_COMMANDS));
         this.schedExtRoot = schedExtRoot;
     }
 
@@ -109,6 +117,20 @@ public final class SchedCp implements AutoCloseable {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** Profiles an installed workload command ({@link CommandProfiler}) in a scratch directory of its own, removed afterwards. */
+    public CommandProfiler.Profile profileCommand(String name, List<String> args, int runs, Duration limit) throws IOException, InterruptedException {
+        Path scratch = Files.createTempDirectory(work, "profile-");
+        try {
+            return profiler.profile(name, args, runs, limit, scratch);
+        } finally {
+            try (Stream<Path> files = Files.walk(scratch)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 
     /** What this kernel says of sched_ext now. */

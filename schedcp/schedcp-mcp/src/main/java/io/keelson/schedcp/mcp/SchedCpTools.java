@@ -317,6 +317,8 @@ final class SchedCpTools {
                         "avg_used_mb", s.getMemoryAvgUsedMb()));
                 m.put("scheduler", s.getSchedstat() ? Map.of("total_timeslices", s.getTotalTimeslices(), "avg_run_time_ns", s.getAvgRunTimeNs())
                         : Map.of("available", false, "reason", "no /proc/schedstat: the kernel is built without CONFIG_SCHEDSTATS"));
+                m.put("process_scheduler_delay", Map.of("wait_ms_per_second", s.getProcessWaitMsPerSecond(), "most_delayed",
+                        s.getMostDelayedList().stream().map(d -> Map.of("pid", d.getPid(), "command", d.getCommand(), "wait_ms", d.getWaitMs())).toList()));
                 return m;
             }
             default -> throw new ToolArgs.BadArgument("command: start or stop, was '" + a.string("command") + "'");

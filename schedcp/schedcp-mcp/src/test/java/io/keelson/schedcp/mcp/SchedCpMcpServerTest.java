@@ -160,5 +160,7 @@ class SchedCpMcpServerTest {
         assertThat(summary.get("memory").get("avg_percent").asDouble()).isBetween(0.1, 100.0);
         assertThat(summary.get("cpu").has("avg")).isTrue();
         assertThat(summary.has("scheduler")).isTrue();
+        assertThat(summary.get("process_scheduler_delay").get("wait_ms_per_second").asDouble()).isNotNegative();
+        assertThat(summary.get("process_scheduler_delay").get("most_delayed").isArray()).isTrue();
     }
 }

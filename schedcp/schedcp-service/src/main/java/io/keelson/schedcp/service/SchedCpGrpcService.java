@@ -24,14 +24,17 @@ import io.keelson.schedcp.core.sim.Task;
 import io.keelson.schedcp.core.sim.Workloads;
 import io.keelson.schedcp.core.store.StoreUnavailable;
 import io.keelson.schedcp.core.store.WorkloadStore;
+import io.keelson.schedcp.core.workload.CommandProfiler;
 import io.keelson.schedcp.core.workload.ProcessBatch;
 import io.keelson.schedcp.core.workload.WakeupLatencyProbe;
 import io.keelson.schedcp.v1.AddWorkloadHistoryRequest;
 import io.keelson.schedcp.v1.CanaryStep;
 import io.keelson.schedcp.v1.CanaryWindow;
+import io.keelson.schedcp.v1.CommandRuns;
 import io.keelson.schedcp.v1.CreateAndVerifySchedulerRequest;
 import io.keelson.schedcp.v1.CreateAndVerifySchedulerResponse;
 import io.keelson.schedcp.v1.CreateWorkloadRequest;
+import io.keelson.schedcp.v1.DelayedProcess;
 import io.keelson.schedcp.v1.DeployCanaryRequest;
 import io.keelson.schedcp.v1.DeployCanaryResponse;
 import io.keelson.schedcp.v1.Execution;
@@ -80,6 +83,7 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
     private static final long HORIZON_MICROS = 3_600_000_000L;
 
     private static final List<String> ADMISSIONS = List.of("all-at-once", "fifo", "longest-first");
+    private static final List<String> WORKLOADS = List.of("batch", "latency", "command");
 
     private final SchedCp schedcp;
     private final Semaphore profiling = new Semaphore(1);
@@ -180,19 +184,25 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
             int windows = r.getWindows() == 0 ? 3 : r.getWindows();
             double tolerance = r.getTolerance() == 0 ? 0.10 : r.getTolerance();
             int seconds = r.getSeconds() == 0 ? 2 : r.getSeconds();
+            String metric = r.getMetric().isEmpty() ? "wakeup-p99" : r.getMetric();
+            int unitMs = r.getUnitMs() == 0 ? 100 : r.getUnitMs();
             v.check(!r.getKnownGood().getName().isEmpty(), "known_good.name", "required");
             v.check(!r.getCandidate().getName().isEmpty(), "candidate.name", "required");
+            v.check(metric.equals("wakeup-p99") || metric.equals("batch-makespan"), "metric", "wakeup-p99 or batch-makespan, was '" + metric + "'");
+            v.check(unitMs >= 10 && unitMs <= 1000, "unit_ms", "10..1000, was " + r.getUnitMs());
             v.check(windows >= 1 && windows <= 20, "windows", "1..20, was " + r.getWindows());
             v.check(tolerance > 0 && tolerance <= 10, "tolerance", "in (0, 10], was " + r.getTolerance());
             v.check(r.getHogs() >= 0 && r.getHogs() <= 64, "hogs", "0..64, was " + r.getHogs());
             v.check(seconds >= 1 && seconds <= 60, "seconds", "1..60, was " + r.getSeconds());
             v.throwIfAny();
             return onTheHost("measuring the watched metric", () -> {
+                CanaryDeployment.Metric watched = metric.equals("batch-makespan") ? batchMakespanMillis(unitMs)
+                        : () -> WakeupLatencyProbe.run(r.getHogs(), 4, Duration.ofMillis(1), Duration.ofSeconds(seconds)).p99Micros();
                 CanaryDeployment.Outcome o = CanaryDeployment.deploy(schedcp.runner(),
                         new CanaryDeployment.Spec(r.getKnownGood().getName(), r.getKnownGood().getArgsList()),
-                        new CanaryDeployment.Spec(r.getCandidate().getName(), r.getCandidate().getArgsList()),
-                        () -> WakeupLatencyProbe.run(r.getHogs(), 4, Duration.ofMillis(1), Duration.ofSeconds(seconds)).p99Micros(), windows, tolerance);
+                        new CanaryDeployment.Spec(r.getCandidate().getName(), r.getCandidate().getArgsList()), watched, windows, tolerance);
                 DeployCanaryResponse.Builder b = DeployCanaryResponse.newBuilder().setRunningExecutionId(o.runningExecutionId())
+                        .setMetric(metric.equals("batch-makespan") ? "batch-makespan-ms" : "wakeup-p99-us")
                         .setBackend(schedcp.runner().status(o.runningExecutionId()).schedExt().supported() ? Backend.BACKEND_SCHED_EXT
                                 : Backend.BACKEND_KERNEL_UNSUPPORTED);
                 if (o instanceof CanaryDeployment.Reverted reverted) {
@@ -203,7 +213,7 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
                 o.steps().forEach(step -> {
                     CanaryStep.Builder sb = CanaryStep.newBuilder().setPhase(step.phase()).setScheduler(step.scheduler()).setExecutionId(step.executionId());
                     if (!Double.isNaN(step.value())) {
-                        sb.setP99LatenessUs(step.value());
+                        sb.setValue(step.value());
                     }
                     b.addSteps(sb);
             });
@@ -212,19 +222,42 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
         });
     }
 
+    /** The 39 + 1 batch, admitted at once on every CPU, its short jobs {@code unitMs} of CPU each (calibrated once). */
+    private static CanaryDeployment.Metric batchMakespanMillis(int unitMs) throws IOException, InterruptedException {
+        List<ProcessBatch.Job> jobs = ProcessBatch.batch(ProcessBatch.iterationsPerSecond(Duration.ofMillis(500)) * unitMs / 1000);
+        return () -> {
+            ProcessBatch.Result result = ProcessBatch.run(jobs, ProcessBatch.Admission.ALL_AT_ONCE, Runtime.getRuntime().availableProcessors(),
+                    Duration.ofMinutes(5));
+            if (result.spans().stream().anyMatch(s -> s.exitCode() != 0)) {
+                throw new IOException("a batch job failed: " + result.spans());
+            }
+            return result.makespanMillis();
+        };
+    }
+
     @Override
     public void profileWorkload(ProfileWorkloadRequest r, StreamObserver<ProfileWorkloadResponse> out) {
         unary(out, () -> {
             Violations v = new Violations();
-            v.check(r.getWorkload().equals("batch") || r.getWorkload().equals("latency"), "workload", "batch or latency, was '" + r.getWorkload() + "'");
+            v.check(WORKLOADS.contains(r.getWorkload()), "workload", "one of " + WORKLOADS + ", was '" + r.getWorkload() + "'");
             v.check(r.getAdmission().isEmpty() || ADMISSIONS.contains(r.getAdmission()), "admission", "one of " + ADMISSIONS + ", was '" + r.getAdmission() + "'");
             v.check(r.getUnitMs() == 0 || r.getUnitMs() >= 10 && r.getUnitMs() <= 1000, "unit_ms", "10..1000, was " + r.getUnitMs());
             v.check(r.getHogs() >= 0 && r.getHogs() <= 64, "hogs", "0..64, was " + r.getHogs());
             v.check(r.getThreads() >= 0 && r.getThreads() <= 64, "threads", "1..64, was " + r.getThreads());
             v.check(r.getSeconds() >= 0 && r.getSeconds() <= 60, "seconds", "1..60, was " + r.getSeconds());
+            v.check(!r.getWorkload().equals("command") || !r.getCommand().isEmpty(), "command", "required for the command workload");
+            v.check(r.getRuns() >= 0 && r.getRuns() <= CommandProfiler.MAX_RUNS, "runs", "1.." + CommandProfiler.MAX_RUNS + ", was " + r.getRuns());
+            v.check(r.getTimeLimitSeconds() >= 0 && r.getTimeLimitSeconds() <= 600, "time_limit_seconds", "1..600, was " + r.getTimeLimitSeconds());
             v.throwIfAny();
             return onTheHost("running the workload's processes", () -> {
                 ProfileWorkloadResponse.Builder b = ProfileWorkloadResponse.newBuilder().setWorkload(r.getWorkload()).setBackend(Backend.BACKEND_HOST_PROCESSES);
+                if (r.getWorkload().equals("command")) {
+                    CommandProfiler.Profile p = schedcp.profileCommand(r.getCommand(), r.getArgsList(), r.getRuns() == 0 ? 5 : r.getRuns(),
+                            Duration.ofSeconds(r.getTimeLimitSeconds() == 0 ? 60 : r.getTimeLimitSeconds()));
+                    return b.setMakespanSeconds(p.makespanSeconds()).setJobs(p.runs()).setCommandRuns(CommandRuns.newBuilder().setRuns(p.runs())
+                            .setFailedRuns(p.failedRuns()).setTimedOut(p.timedOut()).setRunsPerSecond(p.runsPerSecond()).setP50Ms(p.p50Ms())
+                            .setP95Ms(p.p95Ms()).setP99Ms(p.p99Ms()).setMaxMs(p.maxMs()).setLastOutput(p.lastOutput())).build();
+                }
                 if (r.getWorkload().equals("batch")) {
                     long perSecond = ProcessBatch.iterationsPerSecond(Duration.ofMillis(500));
                     List<ProcessBatch.Job> jobs = ProcessBatch.batch(perSecond * (r.getUnitMs() == 0 ? 250 : r.getUnitMs()) / 1000);
@@ -308,7 +341,10 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
                     b.setSessionId(request.getSessionId()).setStatus("stopped").setSummary(SystemSummary.newBuilder()
                             .setDurationSecs(s.durationSecs()).setSampleCount(s.sampleCount()).setCpuAvgPercent(s.cpuAvg()).setCpuMaxPercent(s.cpuMax())
                             .setMemoryAvgPercent(s.memoryAvgPercent()).setMemoryMaxPercent(s.memoryMaxPercent()).setMemoryAvgUsedMb(s.memoryAvgUsedMb())
-                            .setSchedstat(s.schedstat()).setTotalTimeslices(s.totalTimeslices()).setAvgRunTimeNs(s.avgRunTimeNs()));
+                            .setSchedstat(s.schedstat()).setTotalTimeslices(s.totalTimeslices()).setAvgRunTimeNs(s.avgRunTimeNs())
+                            .setProcessWaitMsPerSecond(s.processWaitMsPerSecond())
+                            .addAllMostDelayed(s.mostDelayed().stream().map(d -> DelayedProcess.newBuilder().setPid(d.pid()).setCommand(d.command())
+                                    .setWaitMs(d.waitMs()).build()).toList()));
                 }
                 default -> throw new IllegalArgumentException("command: start or stop, was '" + request.getCommand() + "'");
             }

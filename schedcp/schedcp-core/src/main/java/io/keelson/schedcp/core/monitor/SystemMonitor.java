@@ -21,14 +21,25 @@ import java.util.concurrent.TimeUnit;
  * SchedCP's {@code system_monitor}: a session samples the host once a second from {@code /proc/stat} (CPU busy share),
  * {@code /proc/meminfo} (memory used) and {@code /proc/schedstat} (time slices and run time per CPU) until it is
  * stopped, then summarises: CPU average and maximum, memory average and maximum share and average used MB, time
- * slices and the average run time per slice.
+ * slices and the average run time per slice, and how long processes waited on run queues ({@link ProcessDelays}):
+ * in all per second of the session, and the most delayed processes.
  */
 public final class SystemMonitor implements AutoCloseable {
 
-    /** What a stopped session says. */
-    /** {@code schedstat}: whether the kernel keeps {@code /proc/schedstat} (CONFIG_SCHEDSTATS); the slice figures are 0 without it. */
+    /** The most delayed processes a summary lists. */
+    public static final int MOST_DELAYED = 5;
+
+    /**
+     * What a stopped session says. {@code schedstat}: whether the kernel keeps {@code /proc/schedstat} (CONFIG_SCHEDSTATS);
+     * the slice figures are 0 without it. {@code processWaitMsPerSecond}: run-queue wait of every process, summed, per
+     * second of the session; {@code mostDelayed}: the {@value #MOST_DELAYED} processes that waited longest.
+     */
     public record Summary(double durationSecs, int sampleCount, double cpuAvg, double cpuMax, double memoryAvgPercent, double memoryMaxPercent,
-                          double memoryAvgUsedMb, boolean schedstat, long totalTimeslices, double avgRunTimeNs) {
+                          double memoryAvgUsedMb, boolean schedstat, long totalTimeslices, double avgRunTimeNs, double processWaitMsPerSecond,
+                          List<ProcessDelays.Delayed> mostDelayed) {
+        public Summary {
+            mostDelayed = List.copyOf(mostDelayed);
+        }
     }
 
     record Reading(long cpuBusy, long cpuTotal, long memTotalKb, long memAvailableKb, boolean schedstat, long runNs, long timeslices) {
@@ -36,11 +47,13 @@ public final class SystemMonitor implements AutoCloseable {
 
     private final class Session {
         final Instant started;
+        final ProcessDelays delaysAtStart;
         final List<Reading> readings = new ArrayList<>();
         ScheduledFuture<?> task;
 
-        Session(Instant started) {
+        Session(Instant started, ProcessDelays delaysAtStart) {
             this.started = started;
+            this.delaysAtStart = delaysAtStart;
         }
     }
 
@@ -68,7 +81,7 @@ public final class SystemMonitor implements AutoCloseable {
             throw new IllegalStateException(MAX_SESSIONS + " monitoring sessions are running; stop one first");
         }
         String id = "mon-" + UUID.randomUUID();
-        Session s = new Session(clock.instant());
+        Session s = new Session(clock.instant(), ProcessDelays.snapshot(proc));
         s.readings.add(read());
         s.task = sampler.scheduleAtFixedRate(() -> {
             Reading r = read();
@@ -90,15 +103,16 @@ public final class SystemMonitor implements AutoCloseable {
         }
         s.task.cancel(false);
         Reading last = read();
+        List<ProcessDelays.Delayed> delays = ProcessDelays.snapshot(proc).since(s.delaysAtStart);
         List<Reading> all;
         synchronized (this) {
             s.readings.add(last);
             all = List.copyOf(s.readings);
         }
-        return summarise(Duration.between(s.started, clock.instant()), all);
+        return summarise(Duration.between(s.started, clock.instant()), all, delays);
     }
 
-    static Summary summarise(Duration duration, List<Reading> readings) {
+    static Summary summarise(Duration duration, List<Reading> readings, List<ProcessDelays.Delayed> delays) {
         List<Double> cpu = new ArrayList<>();
         for (int i = 1; i < readings.size(); i++) {
             long total = readings.get(i).cpuTotal() - readings.get(i - 1).cpuTotal();
@@ -122,7 +136,9 @@ public final class SystemMonitor implements AutoCloseable {
         long slices = last.timeslices() - first.timeslices();
         return new Summary(duration.toMillis() / 1000.0, readings.size(), cpu.stream().mapToDouble(Double::doubleValue).average().orElse(0),
                 cpu.stream().mapToDouble(Double::doubleValue).max().orElse(0), memSum / readings.size(), memMax, usedMbSum / readings.size(),
-                last.schedstat(), slices, slices == 0 ? 0 : (double) (last.runNs() - first.runNs()) / slices);
+                last.schedstat(), slices, slices == 0 ? 0 : (double) (last.runNs() - first.runNs()) / slices,
+                duration.toNanos() <= 0 ? 0 : delays.stream().mapToDouble(ProcessDelays.Delayed::waitMs).sum() / (duration.toNanos() / 1e9),
+                delays.subList(0, Math.min(MOST_DELAYED, delays.size())));
     }
 
     Reading read() {
