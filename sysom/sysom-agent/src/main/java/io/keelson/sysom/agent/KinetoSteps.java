@@ -70,7 +70,7 @@ public final class KinetoSteps {
                 }
             }
             double refined = gaps.isEmpty() ? offset : Medians.of(gaps);
-            out.add(new Steps(rank.rank(), rank.worldSize(), rank.steps().stream().map(step -> shift(step, refined)).toList(), rank.report()));
+            out.add(new Steps(rank.rank(), rank.worldSize(), rank.steps().stream().map(step -> step.shifted(refined)).toList(), rank.report()));
         }
         return out;
     }
@@ -147,16 +147,6 @@ public final class KinetoSteps {
             return above;
         }
         return above == null || t - below <= above - t ? below : above;
-    }
-
-    private static RankStep shift(RankStep s, double offset) {
-        if (offset == 0) {
-            return s;
-        }
-        List<NcclEvent> collectives = s.collectives().stream().map(e -> new NcclEvent(e.communicator(), e.collective(), e.sequence(), e.bytes(),
-                e.rank(), e.peer(), e.startMicros() - offset, e.endMicros() - offset, e.sendMicros())).toList();
-        return new RankStep(s.rank(), s.step(), s.startMicros() - offset, s.endMicros() - offset, collectives, s.computeMicros(),
-                s.memcpyMicros(), s.stacks(), s.host());
     }
 
     public static Steps read(Path trace) throws IOException {

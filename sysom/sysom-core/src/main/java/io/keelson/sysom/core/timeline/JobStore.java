@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
 
 /**
  * The steps of each job as its ranks report them, in memory: a step is complete once every rank of the job has
- * reported it finished. Only the latest {@link #KEPT_STEPS} steps of a job are kept (diagnosis reads windows, not
+ * reported it finished, and is then put on one clock ({@link ClockAlignment#ofStep}). Only the latest {@link #KEPT_STEPS} steps of a job are kept (diagnosis reads windows, not
  * history), and at most {@link #MAX_JOBS} jobs, so a misbehaving agent cannot exhaust the service's memory.
  */
 public final class JobStore {
@@ -105,6 +105,9 @@ public final class JobStore {
             if (completedNow) {
                 j.completeSteps++;
             }
+            if (j.complete(ranks)) {
+                align(ranks); // again for a re-sent report of a complete step
+            }
             while (j.steps.size() > KEPT_STEPS) {
                 j.steps.pollFirstEntry();
             }
@@ -113,6 +116,16 @@ public final class JobStore {
         if (completedNow || hungNow) {
             listeners.forEach(l -> l.accept(job, step.step()));
         }
+    }
+
+    /**
+     * Puts a complete step's reports on one clock, the lowest rank's, from the collectives they completed together:
+     * agents' clocks may be skewed, or jump between steps, and every cross-rank comparison (who arrived late, who
+     * waited) needs one clock. Each step is aligned on its own.
+     */
+    private static void align(Map<Integer, RankStep> ranks) {
+        int reference = ranks.keySet().stream().min(Integer::compare).orElseThrow();
+        ClockAlignment.ofStep(ranks.values(), reference).forEach((rank, offset) -> ranks.put(rank, ranks.get(rank).shifted(offset)));
     }
 
     /**

@@ -19,6 +19,16 @@ public record RankStep(int rank, int step, double startMicros, double endMicros,
         stacks = Map.copyOf(stacks);
     }
 
+    /** The same report with every time moved {@code offsetMicros} earlier (onto another clock). */
+    public RankStep shifted(double offsetMicros) {
+        if (offsetMicros == 0) {
+            return this;
+        }
+        List<NcclEvent> moved = collectives.stream().map(e -> new NcclEvent(e.communicator(), e.collective(), e.sequence(), e.bytes(), e.rank(),
+                e.peer(), e.startMicros() - offsetMicros, e.endMicros() - offsetMicros, e.sendMicros())).toList();
+        return new RankStep(rank, step, startMicros - offsetMicros, endMicros - offsetMicros, moved, computeMicros, memcpyMicros, stacks, host);
+    }
+
     public boolean completed() {
         return !Double.isNaN(endMicros);
     }
