@@ -33,8 +33,16 @@ public final class ActorInstance {
     public record Rejected(String reason) implements Outcome {
     }
 
+    /** The actor trapped, or ran past its time limit: a fault of the actor, not of the record. */
+    public static final class Fault extends RuntimeException {
+        public Fault(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private final ActorModule module;
     private final ActorSlot slot;
+    private final CallLimit limit;
     private final Instance instance;
     private final Memory memory;
     private final ExportFunction init;
@@ -43,9 +51,10 @@ public final class ActorInstance {
     private final int input;
     private final int output;
 
-    ActorInstance(ActorModule module, ActorSlot slot, Instance instance) {
+    ActorInstance(ActorModule module, ActorSlot slot, Instance instance, CallLimit limit) {
         this.module = module;
         this.slot = slot;
+        this.limit = limit;
         this.instance = instance;
         this.memory = instance.memory();
         this.init = instance.export("init");
@@ -74,21 +83,31 @@ public final class ActorInstance {
     public void configure(byte[] config) {
         requireFits(config.length);
         memory.write(input, config, 0, config.length);
-        long verdict = configure.apply(config.length)[0];
+        long verdict;
+        try {
+            verdict = limit.run(() -> configure.apply(config.length))[0];
+        } catch (ChicoryException e) {
+            throw new Fault("the actor " + module.name() + " trapped in configure: " + e.getMessage(), e);
+        }
         if (verdict != 0) {
             throw new IllegalArgumentException("config: the actor " + module.name() + " refused it (" + verdict + ")");
         }
     }
 
     /**
-     * Runs the actor on one record.
+     * Runs the actor on one record, within its time limit.
      *
-     * @throws ChicoryException when the actor traps (a bug in it: the record is not consumed)
+     * @throws Fault when the actor traps or runs past its limit
      */
     public Outcome process(byte[] record) {
         requireFits(record.length);
         memory.write(input, record, 0, record.length);
-        int n = (int) process.apply(record.length)[0];
+        int n;
+        try {
+            n = (int) limit.run(() -> process.apply(record.length))[0];
+        } catch (ChicoryException e) {
+            throw new Fault("the actor " + module.name() + " trapped: " + e.getMessage(), e);
+        }
         if (n == BAD_RECORD) {
             return new Rejected("the actor " + module.name() + " could not parse the record");
         }

@@ -122,11 +122,14 @@ public final class ActorModule {
         return module.memorySection().orElseThrow().getMemory(0).limits().initialPages();
     }
 
-    /** An instance on {@code slot}'s memory: the first one there starts from zeroed memory, a later one finds the actor's state. */
-    public ActorInstance instantiate(ActorSlot slot) {
+    /**
+     * An instance on {@code slot}'s memory, each call within {@code limit}: the first instance there starts from zeroed
+     * memory, a later one finds the actor's state.
+     */
+    public ActorInstance instantiate(ActorSlot slot, CallLimit limit) {
         var memory = slot.memory();
         Instance.Builder b = Instance.builder(module).withMemoryFactory(limits -> memory.adopt(limits));
         Optional.ofNullable(machine).ifPresent(b::withMachineFactory);
-        return new ActorInstance(this, slot, b.build());
+        return new ActorInstance(this, slot, b.build(), limit);
     }
 }

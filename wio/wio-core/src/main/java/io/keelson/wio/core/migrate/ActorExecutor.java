@@ -20,13 +20,14 @@ public final class ActorExecutor {
     }
 
     /** Why {@link #run} returned. */
-    public enum Stop { IDLE, NOT_OWNER, DRAINED, BUDGET }
+    public enum Stop { IDLE, NOT_OWNER, DRAINED, BUDGET, FAILED }
 
     private final ControlBlock.Side side;
     private final ActorInstance instance;
     private final ControlBlock control;
     private final RecordRing ring;
     private final Sink sink;
+    private volatile String fault;
 
     public ActorExecutor(ControlBlock.Side side, ActorInstance instance, Sink sink) {
         this.side = side;
@@ -40,6 +41,11 @@ public final class ActorExecutor {
         return side;
     }
 
+    /** What made this side fail the actor, if it did. */
+    public Optional<String> fault() {
+        return Optional.ofNullable(fault);
+    }
+
     /** Runs at most {@code maxRecords} records, while this side owns the actor and records wait. */
     public Stop run(int maxRecords) {
         for (int done = 0; done < maxRecords; done++) {
@@ -48,6 +54,9 @@ public final class ActorExecutor {
             ControlBlock.State state = control.state();
             if (control.owner() != side) {
                 return Stop.NOT_OWNER;
+            }
+            if (state == ControlBlock.State.FAILED) {
+                return Stop.FAILED;
             }
             if (state == ControlBlock.State.DRAINING) {
                 control.drainedEpoch(control.epoch()); // after this side's last output: the other side may go on
@@ -58,7 +67,15 @@ public final class ActorExecutor {
                 return Stop.IDLE;
             }
             long sequence = control.processed();
-            sink.accept(sequence, instance.process(record.get()));
+            ActorInstance.Outcome outcome;
+            try {
+                outcome = instance.process(record.get());
+            } catch (ActorInstance.Fault f) {
+                fault = f.getMessage();
+                control.state(ControlBlock.State.FAILED); // the record stays at the head: nothing acknowledged is lost
+                return Stop.FAILED;
+            }
+            sink.accept(sequence, outcome);
             control.processed(sequence + 1);
             ring.advance();
         }

@@ -1,6 +1,7 @@
 package io.keelson.wio.core.migrate;
 
 import io.keelson.wio.core.actor.ActorModule;
+import io.keelson.wio.core.actor.CallLimit;
 import io.keelson.wio.core.region.ActorSlot;
 import io.keelson.wio.core.region.ControlBlock;
 
@@ -22,7 +23,7 @@ public final class DeployedActor {
     }
 
     public static DeployedActor deploy(ActorModule module, ActorSlot slot, Optional<byte[]> config, ControlBlock.Side initial,
-                                       ActorExecutor.Sink sink) {
+                                       CallLimit limit, ActorExecutor.Sink sink) {
         if (initial == ControlBlock.Side.NONE) {
             throw new IllegalArgumentException("placement: host or device");
         }
@@ -30,12 +31,12 @@ public final class DeployedActor {
             throw new IllegalStateException("slot " + slot.index() + " already holds an actor");
         }
         DeployedActor actor = new DeployedActor(slot);
-        var first = module.instantiate(slot);
+        var first = module.instantiate(slot, limit);
         first.init();
         config.ifPresent(first::configure);
         actor.executors.put(initial, new ActorExecutor(initial, first, sink));
         ControlBlock.Side other = initial == ControlBlock.Side.HOST ? ControlBlock.Side.DEVICE : ControlBlock.Side.HOST;
-        actor.executors.put(other, new ActorExecutor(other, module.instantiate(slot), sink));
+        actor.executors.put(other, new ActorExecutor(other, module.instantiate(slot, limit), sink));
         slot.control().owner(initial);
         slot.control().state(ControlBlock.State.RUNNING);
         return actor;
@@ -47,6 +48,11 @@ public final class DeployedActor {
 
     public ActorExecutor executor(ControlBlock.Side side) {
         return executors.get(side);
+    }
+
+    /** Why the actor failed, while it is failed. */
+    public Optional<String> failure() {
+        return executors.values().stream().map(ActorExecutor::fault).flatMap(Optional::stream).findFirst();
     }
 
     public ControlBlock.Side owner() {

@@ -2,6 +2,8 @@ package io.keelson.wio.core.migrate;
 
 import io.keelson.wio.core.region.ControlBlock;
 
+import java.util.Locale;
+
 /**
  * Zero-copy migration of an actor between host and device over the shared region. The actor's memory and queue stay
  * where they are; ownership moves:
@@ -32,7 +34,10 @@ public final class DrainAndSwitch {
     /** Steps 1: asks the owner to drain; returns the epoch the destination waits for. */
     public static long request(ControlBlock control) {
         if (!control.compareAndSetState(ControlBlock.State.RUNNING, ControlBlock.State.DRAINING)) {
-            throw new InProgress("a migration of this actor is under way (state " + control.state() + ", epoch " + control.epoch() + ")");
+            ControlBlock.State state = control.state();
+            throw new InProgress(state == ControlBlock.State.DRAINING
+                    ? "a migration of this actor is under way (epoch " + control.epoch() + ")"
+                    : "the actor is " + state.name().toLowerCase(Locale.ROOT) + "; only a running actor migrates");
         }
         return control.advanceEpoch();
     }

@@ -16,8 +16,12 @@ public final class ControlBlock {
     /** The side an actor runs on. */
     public enum Side { NONE, HOST, DEVICE }
 
-    /** RUNNING: its owner takes records; DRAINING: its owner finishes the call in flight and hands over. */
-    public enum State { UNDEPLOYED, RUNNING, DRAINING }
+    /**
+     * RUNNING: its owner takes records; DRAINING: its owner finishes the call in flight and hands over; FAILED: it
+     * trapped or ran past its time limit on the record at the ring's head, which stays there (nothing acknowledged is
+     * lost) until the actor is replaced.
+     */
+    public enum State { UNDEPLOYED, RUNNING, DRAINING, FAILED }
 
     /** The bytes a drain-and-switch writes: state, epoch, drained epoch, owner (what moves instead of the memory). */
     public static final int SWITCH_BYTES = 4 + 8 + 8 + 4;

@@ -22,14 +22,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class BundledActorsTest {
 
     private final CxlRegion region = CxlRegion.inProcess(SlotLayout.standard(), 4);
+    private final CallLimit limit = new CallLimit(java.time.Duration.ofSeconds(10));
 
     @AfterEach
     void close() {
         region.close();
+        limit.close();
     }
 
     private ActorInstance deploy(String name, ActorModule.Execution execution, int slot) {
-        ActorInstance actor = Actors.load(name, execution).instantiate(region.slot(slot));
+        ActorInstance actor = Actors.load(name, execution).instantiate(region.slot(slot), limit);
         actor.init();
         return actor;
     }

@@ -3,6 +3,7 @@ package io.keelson.wio.core.migrate;
 import io.keelson.wio.core.actor.ActorInstance;
 import io.keelson.wio.core.actor.ActorModule;
 import io.keelson.wio.core.actor.Actors;
+import io.keelson.wio.core.actor.CallLimit;
 import io.keelson.wio.core.actor.LzDecompressor;
 import io.keelson.wio.core.region.ControlBlock;
 import io.keelson.wio.core.region.CxlRegion;
@@ -27,10 +28,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DrainAndSwitchTest {
 
     private final List<CxlRegion> regions = new ArrayList<>();
+    private final CallLimit limit = new CallLimit(java.time.Duration.ofSeconds(10));
 
     @AfterEach
     void close() {
         regions.forEach(CxlRegion::close);
+        limit.close();
     }
 
     private CxlRegion region(int slots) {
@@ -69,7 +72,7 @@ class DrainAndSwitchTest {
                     }
                 };
                 stages.add(DeployedActor.deploy(Actors.load(names.get(i), ActorModule.Execution.COMPILED), region.slot(i), Optional.empty(),
-                        ControlBlock.Side.HOST, sink));
+                        ControlBlock.Side.HOST, limit, sink));
             }
         }
 
@@ -131,7 +134,7 @@ class DrainAndSwitchTest {
         List<byte[]> records = logLines(30_000, 5);
         Map<Long, String> reference = new ConcurrentHashMap<>();
         DeployedActor alone = DeployedActor.deploy(Actors.load(Actors.LZ, ActorModule.Execution.COMPILED), region(1).slot(0), Optional.empty(),
-                ControlBlock.Side.HOST, (seq, o) -> reference.put(seq, describe(o)));
+                ControlBlock.Side.HOST, limit, (seq, o) -> reference.put(seq, describe(o)));
         for (byte[] r : records) {
             alone.slot().ring().offer(r);
             alone.executor(ControlBlock.Side.HOST).run(Integer.MAX_VALUE);
@@ -142,7 +145,7 @@ class DrainAndSwitchTest {
         AtomicBoolean done = new AtomicBoolean();
         DeployedActor[] actor = new DeployedActor[1];
         actor[0] = DeployedActor.deploy(Actors.load(Actors.LZ, ActorModule.Execution.COMPILED), region(1).slot(0), Optional.empty(),
-                ControlBlock.Side.HOST, (seq, o) -> {
+                ControlBlock.Side.HOST, limit, (seq, o) -> {
                     assertThat(seen.putIfAbsent(seq, describe(o))).as("record %d ran twice", seq).isNull();
                     ranOn.put(seq, actor[0].owner());
                 });
@@ -198,7 +201,7 @@ class DrainAndSwitchTest {
     @Test
     void aSecondMigrationWhileOneIsUnderWayIsRefusedAndTheActorStaysWithItsOwner() {
         DeployedActor actor = DeployedActor.deploy(Actors.load(Actors.CRC32C, ActorModule.Execution.INTERPRETED), region(1).slot(0), Optional.empty(),
-                ControlBlock.Side.DEVICE, (seq, o) -> { });
+                ControlBlock.Side.DEVICE, limit, (seq, o) -> { });
         long epoch = DrainAndSwitch.request(actor.slot().control());
         assertThatThrownBy(() -> DrainAndSwitch.request(actor.slot().control())).isInstanceOf(DrainAndSwitch.InProgress.class)
                 .hasMessageContaining("under way");
@@ -207,7 +210,7 @@ class DrainAndSwitchTest {
         assertThat(DrainAndSwitch.tryTakeOver(actor.slot().control(), ControlBlock.Side.HOST, epoch)).isTrue();
         assertThat(actor.owner()).isEqualTo(ControlBlock.Side.HOST);
         assertThatThrownBy(() -> DeployedActor.deploy(Actors.load(Actors.CRC32C, ActorModule.Execution.INTERPRETED), actor.slot(), Optional.empty(),
-                ControlBlock.Side.HOST, (seq, o) -> { })).hasMessageContaining("already holds an actor");
+                ControlBlock.Side.HOST, limit, (seq, o) -> { })).hasMessageContaining("already holds an actor");
         assertThat(Arrays.asList(ControlBlock.State.values())).contains(actor.slot().control().state());
     }
 }
