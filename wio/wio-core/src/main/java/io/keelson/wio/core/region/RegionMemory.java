@@ -46,6 +46,14 @@ public final class RegionMemory implements Memory {
         return this;
     }
 
+    /** Sets the memory's size outright: a restore of a copied actor (the copy-based baseline), not a wasm operation. */
+    public void forceSize(int pages) {
+        if (pages < 1 || pages > maxPages) {
+            throw new IllegalArgumentException("memory: 1.." + maxPages + " pages, was " + pages);
+        }
+        control.pages(pages);
+    }
+
     private void zeroFrom(int from) {
         for (int i = from; i < bytes.capacity(); i += 8) {
             bytes.putLong(i, 0L);
