@@ -246,9 +246,14 @@ public final class RegionMemory implements Memory {
         return readLong(addr);
     }
 
+    /**
+     * Chicory zeroes a memory whenever an instance is made over it; this one was zeroed when its slot was first
+     * adopted, and an instance made later (the other side's, ahead of a migration) must find the actor's state, so
+     * this does nothing.
+     */
     @Override
     public void zero() {
-        fill((byte) 0, 0, size());
+        // see above: never clear an actor's state on instantiation
     }
 
     @Override

@@ -1,0 +1,125 @@
+package io.keelson.wio.core.runtime;
+
+import io.keelson.wio.core.actor.ActorModule;
+import io.keelson.wio.core.actor.Actors;
+import io.keelson.wio.core.actor.LogfmtRecord;
+import io.keelson.wio.core.actor.Predicate;
+import io.keelson.wio.core.device.ThermalModel;
+import io.keelson.wio.core.region.ControlBlock;
+import io.keelson.wio.core.region.SlotLayout;
+import io.keelson.wio.core.sim.Platform;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WioRuntimeTest {
+
+    private static final List<String> PIPELINE = List.of("parse", "check", "pack");
+
+    @TempDir
+    Path home;
+    private WioRuntime runtime;
+
+    @AfterEach
+    void close() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    private void start(double deviceBytesPerSecond, double timeScale, Duration decisions) {
+        runtime = WioRuntime.start(home, new WioRuntime.Settings(8, SlotLayout.standard(), deviceBytesPerSecond, 64e6, timeScale, decisions,
+                Platform.standard()));
+        runtime.deploy("parse", Actors.load(Actors.LOGFMT, ActorModule.Execution.COMPILED), Optional.empty(), ControlBlock.Side.DEVICE, Duration.ofSeconds(1));
+        runtime.deploy("check", Actors.load(Actors.CRC32C, ActorModule.Execution.COMPILED), Optional.empty(), ControlBlock.Side.DEVICE, Duration.ofSeconds(1));
+        runtime.deploy("pack", Actors.load(Actors.LZ, ActorModule.Execution.COMPILED), Optional.empty(), ControlBlock.Side.DEVICE, Duration.ofSeconds(1));
+    }
+
+    private static byte[] line(int i) {
+        return ("ts=" + i + " level=" + (i % 10 == 0 ? "error" : "info") + " msg=\"request " + i + "\"").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void recordsWrittenThroughAPipelineWhileItsActorsMoveReadBackParsedAndChecked() {
+        start(64e6, 1, Duration.ofSeconds(1));
+        WioRuntime.WriteSession session = runtime.write(PIPELINE);
+        for (int i = 0; i < 3_000; i++) {
+            session.write(i % 500 == 7 ? "=broken".getBytes(StandardCharsets.UTF_8) : line(i));
+            if (i % 100 == 50) {
+                String name = PIPELINE.get(i / 100 % 3);
+                ControlBlock.Side to = runtime.actors().stream().filter(a -> a.name().equals(name)).findFirst().orElseThrow().side()
+                        == ControlBlock.Side.HOST ? ControlBlock.Side.DEVICE : ControlBlock.Side.HOST;
+                WioRuntime.Migration m = runtime.migrate(name, to);
+                assertThat(m.actor().side()).isEqualTo(to);
+                assertThat(m.bytesMoved()).isEqualTo(ControlBlock.SWITCH_BYTES);
+            }
+        }
+        WioRuntime.WriteSession.Result result = session.finish();
+        assertThat(result.accepted()).isEqualTo(3_000);
+        assertThat(result.rejected()).isEqualTo(6);
+        assertThat(result.stored()).isEqualTo(2_994);
+        assertThat(runtime.migrations()).isEqualTo(30);
+
+        List<WioRuntime.ReadRecord> back = new ArrayList<>();
+        runtime.read(PIPELINE, Optional.empty(), 0, back::add);
+        assertThat(back).hasSize(2_994).allSatisfy(r -> assertThat(r.checksumOk()).isTrue());
+        assertThat(back.get(0).fields()).containsExactly(new LogfmtRecord.Field("ts", "0"), new LogfmtRecord.Field("level", "error"),
+                new LogfmtRecord.Field("msg", "request 0"));
+        assertThat(back.get(2_993).fields().get(0)).isEqualTo(new LogfmtRecord.Field("ts", "2999"));
+
+        runtime.deploy("errors", Actors.load(Actors.FILTER, ActorModule.Execution.COMPILED),
+                Optional.of(Predicate.of("level", Predicate.Op.EQUALS, "error").encode()), ControlBlock.Side.HOST, Duration.ofSeconds(1));
+        List<WioRuntime.ReadRecord> errors = new ArrayList<>();
+        runtime.read(PIPELINE, Optional.of("errors"), 0, errors::add);
+        assertThat(errors).hasSize(300).allSatisfy(r -> assertThat(r.fields().get(1).value()).isEqualTo("error"));
+    }
+
+    @Test
+    void badRequestsAreRefusedByName() {
+        start(64e6, 1, Duration.ofSeconds(1));
+        assertThatThrownBy(() -> runtime.deploy("parse", Actors.load(Actors.LZ, ActorModule.Execution.INTERPRETED), Optional.empty(),
+                ControlBlock.Side.HOST, Duration.ofSeconds(1))).hasMessageStartingWith("name:");
+        assertThatThrownBy(() -> runtime.deploy("Bad Name", Actors.load(Actors.LZ, ActorModule.Execution.INTERPRETED), Optional.empty(),
+                ControlBlock.Side.HOST, Duration.ofSeconds(1))).hasMessageStartingWith("name:");
+        assertThatThrownBy(() -> runtime.migrate("parse", ControlBlock.Side.DEVICE)).hasMessageContaining("already runs on the device");
+        assertThatThrownBy(() -> runtime.migrate("nope", ControlBlock.Side.HOST)).hasMessageContaining("no actor named");
+        assertThatThrownBy(() -> runtime.write(List.of("parse", "nope"))).hasMessageContaining("no actor named 'nope'");
+        assertThatThrownBy(() -> runtime.placement("random")).hasMessageStartingWith("policy:");
+    }
+
+    @Test
+    void theReversiblePolicyTakesTheActorsOffTheDeviceBeforeItThrottles() throws Exception {
+        // a slow device (2 MB/s of actor work: the writer keeps it busy), its thermal model 200x faster than the wall
+        // clock, a decision every 50 ms (10 model seconds)
+        start(2e6, 200, Duration.ofMillis(50));
+        runtime.placement("reversible");
+        WioRuntime.WriteSession session = runtime.write(PIPELINE);
+        double hottest = 0;
+        boolean movedToHost = false;
+        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos(); // ~27 model minutes
+        int i = 0;
+        while (System.nanoTime() < until) {
+            session.write(line(i++));
+            if (i % 200 == 0) {
+                var reading = runtime.telemetry();
+                hottest = Math.max(hottest, reading.temperatureC());
+                assertThat(reading.throttle()).isEqualTo(ThermalModel.Throttle.NONE);
+                movedToHost |= runtime.actors().stream().allMatch(a -> a.side() == ControlBlock.Side.HOST);
+            }
+        }
+        session.finish();
+        assertThat(movedToHost).as("the actors left the device").isTrue();
+        assertThat(hottest).as("the device heated while it ran them").isGreaterThan(60).isLessThan(70);
+        assertThat(runtime.migrations()).isGreaterThanOrEqualTo(3);
+    }
+}
