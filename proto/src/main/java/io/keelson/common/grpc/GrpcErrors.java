@@ -9,6 +9,7 @@ import io.grpc.protobuf.StatusProto;
 import io.keelson.common.v1.ErrorReason;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The one place that turns a failure into a gRPC status with {@code google.rpc} details:
@@ -33,6 +34,28 @@ public final class GrpcErrors {
                 .addDetails(Any.pack(BadRequest.newBuilder().addAllFieldViolations(violations).build()))
                 .build();
         return StatusProto.toStatusRuntimeException(status);
+    }
+
+    /**
+     * The statuses a system engine's plain Java refusals stand for, by the convention the engines follow: an
+     * {@link IllegalArgumentException} whose message starts with {@code "field: "} is INVALID_ARGUMENT naming that
+     * field (else the field {@code request}); a {@link java.util.NoSuchElementException} is NOT_FOUND; an
+     * {@link IllegalStateException} is FAILED_PRECONDITION. Anything else is left to the caller (empty).
+     */
+    public static Optional<StatusRuntimeException> fromEngine(RuntimeException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof java.util.NoSuchElementException) {
+            return Optional.of(of(Status.Code.NOT_FOUND, ErrorReason.ERROR_REASON_NOT_FOUND, message));
+        }
+        if (e instanceof IllegalArgumentException) {
+            int colon = message.indexOf(':');
+            String field = colon > 0 && message.substring(0, colon).matches("[a-z_\\[\\]0-9.]+") ? message.substring(0, colon) : "request";
+            return Optional.of(invalidArgument(List.of(violation(field, colon > 0 ? message.substring(colon + 1).strip() : message))));
+        }
+        if (e instanceof IllegalStateException) {
+            return Optional.of(of(Status.Code.FAILED_PRECONDITION, ErrorReason.ERROR_REASON_FAILED_PRECONDITION, message));
+        }
+        return Optional.empty();
     }
 
     public static BadRequest.FieldViolation violation(String field, String description) {

@@ -429,23 +429,11 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
         UnaryCall.respond(out, handler, SchedCpGrpcService::status);
     }
 
-    /** The engine's refusals as statuses: "field: problem" messages name the field. */
+    /** The engine's refusals as statuses ("field: problem" messages name the field); a store that does not answer is UNAVAILABLE. */
     private static Optional<StatusRuntimeException> status(RuntimeException e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (e instanceof NoSuchElementException) {
-            return Optional.of(GrpcErrors.of(Status.Code.NOT_FOUND, ErrorReason.ERROR_REASON_NOT_FOUND, message));
-        }
-        if (e instanceof IllegalArgumentException) {
-            int colon = message.indexOf(':');
-            String field = colon > 0 && message.substring(0, colon).matches("[a-z_\\[\\]0-9.]+") ? message.substring(0, colon) : "request";
-            return Optional.of(GrpcErrors.invalidArgument(List.of(GrpcErrors.violation(field, colon > 0 ? message.substring(colon + 1).strip() : message))));
-        }
         if (e instanceof StoreUnavailable) {
-            return Optional.of(GrpcErrors.of(Status.Code.UNAVAILABLE, ErrorReason.ERROR_REASON_STORE_UNAVAILABLE, message));
+            return Optional.of(GrpcErrors.of(Status.Code.UNAVAILABLE, ErrorReason.ERROR_REASON_STORE_UNAVAILABLE, e.getMessage()));
         }
-        if (e instanceof IllegalStateException) {
-            return Optional.of(GrpcErrors.of(Status.Code.FAILED_PRECONDITION, ErrorReason.ERROR_REASON_FAILED_PRECONDITION, message));
-        }
-        return Optional.empty();
+        return GrpcErrors.fromEngine(e);
     }
 }

@@ -81,6 +81,13 @@ public final class WioRuntime implements AutoCloseable {
     public record ReadRecord(long sequence, List<LogfmtRecord.Field> fields, boolean checksumOk) {
     }
 
+    /** Every slot of the region holds an actor. */
+    public static final class Full extends IllegalStateException {
+        public Full(String message) {
+            super(message);
+        }
+    }
+
     /** An actor failed on a record: the write stops there; what came before is stored. */
     public static final class ActorFailed extends IllegalStateException {
         public ActorFailed(String message) {
@@ -144,7 +151,7 @@ public final class WioRuntime implements AutoCloseable {
         }
         int slot = usedSlots.nextClearBit(0);
         if (slot >= settings.slots()) {
-            throw new IllegalStateException("all " + settings.slots() + " actor slots of the region are in use");
+            throw new Full("all " + settings.slots() + " actor slots of the region are in use");
         }
         CallLimit limit = limits.computeIfAbsent(callLimit, CallLimit::new);
         LiveActor[] self = new LiveActor[1];
