@@ -48,6 +48,23 @@ public interface KeelsonConfig {
         String schedulersDir();
     }
 
+    Wio wio();
+
+    /** The wio system when embedded: its emulated computational SSD; block stores live under {@code <home>/wio}. */
+    interface Wio {
+        /** The device's actor throughput at full speed, MB/s (device-side actors are paced to it, times its throttle). */
+        @WithDefault("32")
+        double deviceMbPerSecond();
+
+        /** How much faster than the wall clock the device's thermal model runs (1: real time). */
+        @WithDefault("1")
+        double thermalTimeScale();
+
+        /** Actors the shared region holds. */
+        @WithDefault("32")
+        int slots();
+    }
+
     /** The acrfence system when embedded; its journal lives under {@code <home>/acrfence}. */
     interface Acrfence {
         /** Hosts the HTTP tools an admin registers may be called on; a registration naming another host is refused. */

@@ -5,6 +5,7 @@ import io.keelson.agentcgroup.v1.AgentCgroupServiceGrpc;
 import io.keelson.echo.v1.EchoServiceGrpc;
 import io.keelson.gpuos.v1.GpuOsServiceGrpc;
 import io.keelson.schedcp.v1.SchedCpServiceGrpc;
+import io.keelson.wio.v1.WioServiceGrpc;
 import io.keelson.sysom.v1.SysomServiceGrpc;
 
 import java.util.List;
@@ -37,7 +38,8 @@ public final class SystemCatalog {
                         List.of(SysomServiceGrpc.getServiceDescriptor())),
                 new KnownSystem("schedcp", "MCP control plane for Linux schedulers",
                         List.of(SchedCpServiceGrpc.getServiceDescriptor())),
-                new KnownSystem("wio", "WebAssembly storage actors on host and computational SSD", List.of()),
+                new KnownSystem("wio", "WebAssembly storage actors on host and computational SSD",
+                        List.of(WioServiceGrpc.getServiceDescriptor())),
                 new KnownSystem("echo", "diagnostic: answers what it is sent (routing checks, gateway benchmark)",
                         List.of(EchoServiceGrpc.getServiceDescriptor()))));
     }

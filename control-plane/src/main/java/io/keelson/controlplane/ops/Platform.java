@@ -16,6 +16,8 @@ import io.keelson.controlplane.echo.EchoService;
 import io.keelson.gpuos.core.cpu.CpuDevice;
 import io.keelson.gpuos.service.GpuOsSystem;
 import io.keelson.schedcp.service.SchedCpSystem;
+import io.keelson.wio.core.runtime.WioRuntime;
+import io.keelson.wio.service.WioSystem;
 import io.keelson.sysom.service.SysomSystem;
 import io.keelson.controlplane.gateway.AuthInterceptor;
 import io.keelson.controlplane.gateway.ChannelSecurity;
@@ -244,6 +246,18 @@ public class Platform {
             SchedCpSystem schedcp = SchedCpSystem.start(config.home().resolve("schedcp"), Path.of(config.schedcp().schedulersDir()));
             running.push(schedcp);
             services.add(schedcp.service());
+        }
+        if (addresses().getOrDefault("wio", "").startsWith(SystemRouter.IN_PROCESS_PREFIX)) {
+            KeelsonConfig.Wio w = config.wio();
+            if (w.deviceMbPerSecond() <= 0 || w.thermalTimeScale() <= 0 || w.slots() < 1 || w.slots() > 1024) {
+                throw new IllegalArgumentException("keelson.wio.device-mb-per-second and keelson.wio.thermal-time-scale must be positive, "
+                        + "keelson.wio.slots 1..1024");
+            }
+            WioRuntime.Settings standard = WioRuntime.Settings.standard();
+            WioSystem wio = WioSystem.start(config.home().resolve("wio"), new WioRuntime.Settings(w.slots(), standard.layout(),
+                    w.deviceMbPerSecond() * 1e6, standard.hostBytesPerSecond(), w.thermalTimeScale(), standard.decisionPeriod(), standard.platform()));
+            running.push(wio);
+            services.add(wio.service());
         }
         return services;
     }

@@ -227,15 +227,6 @@ abstract class GatewayTestBase {
     }
 
     @Test
-    void aSystemThatIsNotDeployedAnswersUnimplementedNamingIt() {
-        StatusRuntimeException e = expectStatus(() -> callRaw(viewer, "keelson.wio.v1.WioService/MigrateActor"),
-                Status.Code.UNIMPLEMENTED);
-
-        assertThat(e.getStatus().getDescription()).contains("wio").contains("not deployed");
-        assertThat(reason(e)).isEqualTo(ErrorReason.ERROR_REASON_SYSTEM_NOT_DEPLOYED.name());
-    }
-
-    @Test
     void anUndeclaredMethodOfADeployedSystemIsUnimplementedAndMadeUpNamesStayOutOfMetrics() throws Exception {
         StatusRuntimeException e = expectStatus(() -> callRaw(viewer, "keelson.echo.v1.EchoService/MadeUp7731"),
                 Status.Code.UNIMPLEMENTED);
@@ -259,7 +250,7 @@ abstract class GatewayTestBase {
         assertThat(gpuos.getState()).isEqualTo(ServingState.SERVING_STATE_SERVING);
         assertThat(systems.get(0).getMode()).isEqualTo(expectedEchoMode());
         assertThat(systems.get(0).getServicesList()).containsExactly("keelson.gpuos.v1.GpuOsService");
-        assertThat(wio.getState()).isEqualTo(ServingState.SERVING_STATE_NOT_DEPLOYED);
+        assertThat(wio.getState()).isEqualTo(ServingState.SERVING_STATE_SERVING);
         expectStatus(() -> controlPlane(viewer).getSystemHealth(GetSystemHealthRequest.newBuilder().setSystem("nope").build()),
                 Status.Code.NOT_FOUND);
     }
@@ -317,19 +308,22 @@ abstract class GatewayTestBase {
         HttpResponse<String> ready = get(readiness);
 
         assertThat(ready.statusCode()).isEqualTo(200);
-        assertThat(ready.body()).contains("\"echo\": \"serving").contains("\"gpuos\": \"serving").contains("\"wio\": \"not_deployed");
+        assertThat(ready.body()).contains("\"echo\": \"serving").contains("\"gpuos\": \"serving").contains("\"wio\": \"serving");
     }
 
     // ---- helpers ----
 
     /** Calls a method by name with an empty message, whether or not any contract declares it. */
     private byte[] callRaw(String bearer, String fullMethodName) {
+        return callRaw(authed(bearer), fullMethodName);
+    }
+
+    static byte[] callRaw(Channel channel, String fullMethodName) {
         MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder(ByteMarshaller.INSTANCE, ByteMarshaller.INSTANCE)
                 .setFullMethodName(fullMethodName)
                 .setType(MethodDescriptor.MethodType.UNARY)
                 .build();
-        return ClientCalls.blockingUnaryCall(authed(bearer), method,
-                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[0]);
+        return ClientCalls.blockingUnaryCall(channel, method, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[0]);
     }
 
     static HttpResponse<String> get(URI uri) throws Exception {
@@ -435,6 +429,25 @@ abstract class GatewayTestBase {
         StatusRuntimeException missing = expectStatus(() -> io.keelson.schedcp.v1.SchedCpServiceGrpc.newBlockingStub(client.as(operator)).runScheduler(run),
                 Status.Code.FAILED_PRECONDITION);
         assertThat(missing.getStatus().getDescription()).contains("not installed");
+    }
+
+    @Test
+    void wioDeploysAndMovesActorsForAnOperatorAndShowsThemToAViewer() {
+        var asViewer = io.keelson.wio.v1.WioServiceGrpc.newBlockingStub(client.as(viewer));
+        var asOperator = io.keelson.wio.v1.WioServiceGrpc.newBlockingStub(client.as(operator));
+        var deploy = io.keelson.wio.v1.DeployActorRequest.newBuilder().setName("gw-crc").setBundled("crc32c").build();
+        expectStatus(() -> asViewer.deployActor(deploy), Status.Code.PERMISSION_DENIED);
+        var deployed = asOperator.deployActor(deploy);
+        assertThat(deployed.getSide()).isEqualTo(io.keelson.wio.v1.Side.SIDE_DEVICE);
+        assertThat(deployed.getBackend()).isEqualTo(Backend.BACKEND_CXL_EMULATED);
+        var move = io.keelson.wio.v1.MigrateActorRequest.newBuilder().setName("gw-crc").setTo(io.keelson.wio.v1.Side.SIDE_HOST).build();
+        expectStatus(() -> asViewer.migrateActor(move), Status.Code.PERMISSION_DENIED);
+        assertThat(asOperator.migrateActor(move).getBytesMoved()).isEqualTo(24);
+        assertThat(asViewer.listActors(io.keelson.wio.v1.ListActorsRequest.getDefaultInstance()).getActorsList())
+                .filteredOn(a -> a.getName().equals("gw-crc")).singleElement()
+                .satisfies(a -> assertThat(a.getSide()).isEqualTo(io.keelson.wio.v1.Side.SIDE_HOST));
+        assertThat(asViewer.streamDeviceTelemetry(io.keelson.wio.v1.StreamDeviceTelemetryRequest.newBuilder().setIntervalMs(100).setSamples(1)
+                .build()).next().getBackend()).isEqualTo(Backend.BACKEND_CXL_EMULATED);
     }
 
     EchoServiceGrpc.EchoServiceBlockingStub echo(String bearer) {
