@@ -1,9 +1,8 @@
 package io.keelson.controlplane.testing;
 
+import io.keelson.common.testing.TestPostgres;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
@@ -14,9 +13,7 @@ import java.util.UUID;
 
 /**
  * Databases for store tests: an H2 file (the embedded store) and the PostgreSQL server that
- * {@code ./keelson test} starts, reached through {@code KEELSON_TEST_PG_URL} / {@code _USER} /
- * {@code _PASSWORD}. Without that server the PostgreSQL tests are skipped with the reason, unless
- * {@code KEELSON_REQUIRE_POSTGRES=1} (set by the test command), where they fail instead.
+ * {@code ./keelson test} starts ({@link TestPostgres}: skipped with the reason without it, failed where it is required).
  */
 public final class TestDatabases {
 
@@ -37,20 +34,12 @@ public final class TestDatabases {
         return ds;
     }
 
-    /** Connection settings of the test PostgreSQL server, or a skip (or failure, when required). */
+    /** Connection settings of the test PostgreSQL server, or a skip (or failure, when required): see {@link TestPostgres}. */
     public static PostgresServer postgres() {
-        String url = System.getenv("KEELSON_TEST_PG_URL");
-        if (url == null || url.isBlank()) {
-            String why = "KEELSON_TEST_PG_URL is not set: no PostgreSQL server for this test (./keelson test starts one)";
-            if ("1".equals(System.getenv("KEELSON_REQUIRE_POSTGRES"))) {
-                Assertions.fail(why);
-            }
-            Assumptions.abort(why);
-        }
-        return new PostgresServer(url, env("KEELSON_TEST_PG_USER", "keelson"), env("KEELSON_TEST_PG_PASSWORD", ""));
+        TestPostgres.Server server = TestPostgres.server();
+        return new PostgresServer(server.url(), server.user(), server.password());
     }
 
-    /** A PostgreSQL server; each {@link #freshSchema()} is an empty, migrated schema of its own. */
     public record PostgresServer(String url, String user, String password) {
 
         public DataSource freshSchema() {

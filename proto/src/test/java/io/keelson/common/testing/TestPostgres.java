@@ -17,8 +17,12 @@ public final class TestPostgres {
     private TestPostgres() {
     }
 
-    /** A data source on a fresh schema of its own, {@code prefix_<random>}, as its current schema (not created yet). */
-    public static PGSimpleDataSource dataSource(String prefix) {
+    /** Where the test server is. */
+    public record Server(String url, String user, String password) {
+    }
+
+    /** The test server's connection settings, or a skip (a failure where PostgreSQL is required). */
+    public static Server server() {
         String url = System.getenv("KEELSON_TEST_PG_URL");
         if (url == null || url.isBlank()) {
             String why = "KEELSON_TEST_PG_URL is not set: no PostgreSQL server for this test (./keelson test starts one)";
@@ -27,10 +31,17 @@ public final class TestPostgres {
             }
             Assumptions.abort(why);
         }
+        return new Server(url, System.getenv().getOrDefault("KEELSON_TEST_PG_USER", "keelson"),
+                System.getenv().getOrDefault("KEELSON_TEST_PG_PASSWORD", ""));
+    }
+
+    /** A data source on a fresh schema of its own, {@code prefix_<random>}, as its current schema (not created yet). */
+    public static PGSimpleDataSource dataSource(String prefix) {
+        Server server = server();
         PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(url);
-        ds.setUser(System.getenv().getOrDefault("KEELSON_TEST_PG_USER", "keelson"));
-        ds.setPassword(System.getenv().getOrDefault("KEELSON_TEST_PG_PASSWORD", ""));
+        ds.setUrl(server.url());
+        ds.setUser(server.user());
+        ds.setPassword(server.password());
         ds.setCurrentSchema(prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT));
         return ds;
     }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.keelson.common.grpc.SingleResponse;
 import io.keelson.wio.v1.DeployActorRequest;
 import io.keelson.wio.v1.ReadRequest;
 import io.keelson.wio.v1.ReadResponse;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,28 +60,14 @@ class AcknowledgedWritesSurviveKillTest {
         try {
             WioServiceGrpc.newBlockingStub(channel).deployActor(DeployActorRequest.newBuilder().setName("check").setBundled("crc32c")
                     .setSide(Side.SIDE_HOST).build());
-            CompletableFuture<WriteResponse> ack = new CompletableFuture<>();
-            StreamObserver<WriteRequest> in = WioServiceGrpc.newStub(channel).write(new StreamObserver<>() {
-                @Override
-                public void onNext(WriteResponse value) {
-                    ack.complete(value);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    ack.completeExceptionally(t);
-                }
-
-                @Override
-                public void onCompleted() {
-                }
-            });
+            SingleResponse<WriteResponse> ack = new SingleResponse<>();
+            StreamObserver<WriteRequest> in = WioServiceGrpc.newStub(channel).write(ack);
             for (int i = 0; i < records.size(); i++) {
                 WriteRequest.Builder b = WriteRequest.newBuilder().setRecord(ByteString.copyFromUtf8(records.get(i)));
                 in.onNext(i == 0 ? b.addPipeline("check").build() : b.build());
             }
             in.onCompleted();
-            assertThat(ack.get(30, TimeUnit.SECONDS).getStored()).isEqualTo(1_000);
+            assertThat(ack.get(30).getStored()).isEqualTo(1_000);
         } finally {
             channel.shutdownNow();
             server.destroyForcibly(); // SIGKILL: no shutdown hook runs

@@ -9,6 +9,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
+import io.keelson.common.grpc.SingleResponse;
 import io.keelson.common.v1.Backend;
 import io.keelson.wio.core.actor.Predicate;
 import io.keelson.wio.core.region.SlotLayout;
@@ -40,8 +41,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -83,22 +82,8 @@ class WioGrpcServiceTest {
     }
 
     private WriteResponse write(List<String> pipeline, List<String> records) throws Exception {
-        CompletableFuture<WriteResponse> reply = new CompletableFuture<>();
-        StreamObserver<WriteRequest> in = async.write(new StreamObserver<>() {
-            @Override
-            public void onNext(WriteResponse value) {
-                reply.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                reply.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
+        SingleResponse<WriteResponse> reply = new SingleResponse<>();
+        StreamObserver<WriteRequest> in = async.write(reply);
         boolean first = true;
         for (String r : records) {
             WriteRequest.Builder b = WriteRequest.newBuilder().setRecord(ByteString.copyFromUtf8(r));
@@ -109,7 +94,7 @@ class WioGrpcServiceTest {
             in.onNext(b.build());
         }
         in.onCompleted();
-        return reply.get(30, TimeUnit.SECONDS);
+        return reply.get(30);
     }
 
     private static List<String> fields(StatusRuntimeException e) {
