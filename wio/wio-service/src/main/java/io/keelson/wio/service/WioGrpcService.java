@@ -288,6 +288,9 @@ public final class WioGrpcService extends WioServiceGrpc.WioServiceImplBase impl
     }
 
     private static Optional<StatusRuntimeException> status(RuntimeException e) {
+        if (e instanceof WioRuntime.DeviceGone) {
+            return Optional.of(GrpcErrors.of(Status.Code.UNAVAILABLE, ErrorReason.ERROR_REASON_DEVICE_GONE, e.getMessage()));
+        }
         if (e instanceof WioRuntime.Full) {
             return Optional.of(GrpcErrors.of(Status.Code.RESOURCE_EXHAUSTED, ErrorReason.ERROR_REASON_RESOURCE_EXHAUSTED, e.getMessage()));
         }

@@ -30,6 +30,7 @@ public final class LiveDevice {
     private double deviceRate;
     private double hostRate;
     private long busyUntil = System.nanoTime();
+    private volatile boolean present = true;
 
     public LiveDevice(Platform platform, double deviceBytesPerSecond, double timeScale) {
         if (deviceBytesPerSecond <= 0 || timeScale <= 0) {
@@ -86,6 +87,19 @@ public final class LiveDevice {
         deviceBytes = 0;
         hostBytes = 0;
         last = now;
+    }
+
+    /** The device leaves (a surprise removal): what runs on it stops, nothing new may move there. */
+    public void detach() {
+        present = false;
+    }
+
+    public void attach() {
+        present = true;
+    }
+
+    public boolean present() {
+        return present;
     }
 
     public double secondsSinceStart() {

@@ -88,6 +88,13 @@ public final class WioRuntime implements AutoCloseable {
         }
     }
 
+    /** The device is not there: nothing runs on it, nothing moves to it, and a drain it was to do does not happen. */
+    public static final class DeviceGone extends RuntimeException {
+        public DeviceGone(String message) {
+            super(message);
+        }
+    }
+
     /** An actor failed on a record: the write stops there; what came before is stored. */
     public static final class ActorFailed extends IllegalStateException {
         public ActorFailed(String message) {
@@ -276,6 +283,9 @@ public final class WioRuntime implements AutoCloseable {
 
     private void step(LiveActor a) {
         ControlBlock.Side side = a.deployed.owner();
+        if (side == ControlBlock.Side.DEVICE && !device.present()) {
+            throw new DeviceGone("the device is not present: actor " + a.name + " runs there; its records wait in its queue");
+        }
         int bytes = a.deployed.slot().ring().peek().map(r -> r.length).orElse(0);
         ActorExecutor.Stop stop = a.deployed.executor(side).run(1);
         if (stop == ActorExecutor.Stop.FAILED) {
@@ -353,8 +363,18 @@ public final class WioRuntime implements AutoCloseable {
             if (from == to && c.state() == ControlBlock.State.RUNNING) {
                 throw new IllegalStateException("to: actor " + name + " already runs on the " + to.name().toLowerCase(java.util.Locale.ROOT));
             }
+            if (to == ControlBlock.Side.DEVICE && !device.present()) {
+                throw new DeviceGone("to: the device is not present");
+            }
             long t0 = System.nanoTime();
             long epoch = DrainAndSwitch.request(c);
+            if (from == ControlBlock.Side.DEVICE && !device.present()) {
+                // the device went away before it drained: whether its last call finished is unknown, so the actor is
+                // not taken over on a guess - it fails where it is, its queue kept, to be redeployed
+                c.state(ControlBlock.State.FAILED);
+                throw new DeviceGone("the device disappeared before actor " + name + " drained (epoch " + epoch
+                        + "); the actor is failed on the device, its queued records kept");
+            }
             a.deployed.executor(from).run(1);
             if (!DrainAndSwitch.tryTakeOver(c, to, epoch)) {
                 throw new IllegalStateException("actor " + name + " did not drain");
@@ -396,6 +416,11 @@ public final class WioRuntime implements AutoCloseable {
 
     public LiveDevice.Reading telemetry() {
         return device.read();
+    }
+
+    /** The emulated device, to take it away and bring it back (a surprise removal). */
+    public LiveDevice device() {
+        return device;
     }
 
     /** Once a second: what the policy wants, given what the device shows; actors not there are moved. */

@@ -98,6 +98,30 @@ class WioRuntimeTest {
     }
 
     @Test
+    void aDeviceThatDisappearsStopsWhatRunsThereAndAMigrationItCannotDrainFailsTheActorKeepingItsQueue() {
+        start(64e6, 1, Duration.ofSeconds(1));
+        WioRuntime.WriteSession session = runtime.write(PIPELINE);
+        for (int i = 0; i < 10; i++) {
+            session.write(line(i));
+        }
+        runtime.device().detach();
+        assertThatThrownBy(() -> session.write(line(10))).isInstanceOf(WioRuntime.DeviceGone.class).hasMessageContaining("records wait in its queue");
+        assertThat(session.finish().stored()).isEqualTo(10); // what was acknowledged before is stored
+        assertThatThrownBy(() -> runtime.migrate("parse", ControlBlock.Side.HOST)).isInstanceOf(WioRuntime.DeviceGone.class)
+                .hasMessageContaining("disappeared before actor parse drained");
+        WioRuntime.ActorView parse = runtime.actors().get(0);
+        assertThat(parse.side()).isEqualTo(ControlBlock.Side.DEVICE);
+        assertThat(parse.state()).isEqualTo(ControlBlock.State.FAILED);
+        assertThat(parse.queuedBytes()).isPositive(); // line 10 is still queued
+        runtime.deploy("spare", Actors.load(Actors.CRC32C, ActorModule.Execution.COMPILED), Optional.empty(), ControlBlock.Side.HOST,
+                Duration.ofSeconds(1));
+        assertThatThrownBy(() -> runtime.migrate("spare", ControlBlock.Side.DEVICE)).isInstanceOf(WioRuntime.DeviceGone.class)
+                .hasMessageContaining("not present");
+        runtime.device().attach();
+        assertThat(runtime.migrate("spare", ControlBlock.Side.DEVICE).actor().side()).isEqualTo(ControlBlock.Side.DEVICE);
+    }
+
+    @Test
     void theReversiblePolicyTakesTheActorsOffTheDeviceBeforeItThrottles() throws Exception {
         // a slow device (2 MB/s of actor work: the writer keeps it busy), its thermal model 200x faster than the wall
         // clock, a decision every 50 ms (10 model seconds)
