@@ -86,16 +86,15 @@ public final class WioGrpcService extends WioServiceGrpc.WioServiceImplBase impl
             v.check(r.getWasm().size() <= MAX_MODULE_BYTES, "wasm", "at most " + MAX_MODULE_BYTES + " bytes");
             v.check(r.getCallLimitMs() >= 0 && r.getCallLimitMs() <= 10_000, "call_limit_ms", "1..10000, was " + r.getCallLimitMs());
             v.throwIfAny();
-            ActorModule.Execution execution = r.getInterpreted() ? ActorModule.Execution.INTERPRETED : ActorModule.Execution.COMPILED;
-            ActorModule module;
+            WioRuntime.Source source = r.hasWasm() ? new WioRuntime.Custom(r.getWasm().toByteArray()) : new WioRuntime.Bundled(r.getBundled());
+            ControlBlock.Side side = r.getSide() == Side.SIDE_HOST ? ControlBlock.Side.HOST : ControlBlock.Side.DEVICE;
+            Optional<byte[]> config = r.getConfig().isEmpty() ? Optional.empty() : Optional.of(r.getConfig().toByteArray());
             try {
-                module = r.hasWasm() ? ActorModule.load("custom", r.getWasm().toByteArray(), execution) : Actors.load(r.getBundled(), execution);
+                return actor(runtime.deploy(r.getName(), source, r.getInterpreted(), config, side,
+                        Duration.ofMillis(r.getCallLimitMs() == 0 ? 1000 : r.getCallLimitMs())));
             } catch (ActorModule.Rejected e) {
                 throw GrpcErrors.invalidArgument(List.of(GrpcErrors.violation(r.hasWasm() ? "wasm" : "bundled", e.getMessage())));
             }
-            ControlBlock.Side side = r.getSide() == Side.SIDE_HOST ? ControlBlock.Side.HOST : ControlBlock.Side.DEVICE;
-            Optional<byte[]> config = r.getConfig().isEmpty() ? Optional.empty() : Optional.of(r.getConfig().toByteArray());
-            return actor(runtime.deploy(r.getName(), module, config, side, Duration.ofMillis(r.getCallLimitMs() == 0 ? 1000 : r.getCallLimitMs())));
         });
     }
 

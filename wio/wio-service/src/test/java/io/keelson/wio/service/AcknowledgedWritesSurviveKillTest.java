@@ -26,7 +26,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The wio server as its own process: records it acknowledged are read back after it was killed with SIGKILL and restarted. */
+/**
+ * The wio server as its own process, killed with SIGKILL and restarted: the records it acknowledged are read back, and
+ * its actors are there again with the state they had (the region and the deployments are files).
+ */
 class AcknowledgedWritesSurviveKillTest {
 
     @TempDir
@@ -50,7 +53,7 @@ class AcknowledgedWritesSurviveKillTest {
     }
 
     @Test
-    void recordsAcknowledgedBeforeAKillMinus9AreStored() throws Exception {
+    void recordsAcknowledgedBeforeAKillMinus9AreStoredAndTheActorsComeBack() throws Exception {
         List<String> records = new ArrayList<>();
         for (int i = 0; i < 1_000; i++) {
             records.add("record " + i);
@@ -78,7 +81,11 @@ class AcknowledgedWritesSurviveKillTest {
         ManagedChannel channel2 = connect(again);
         try {
             var stub = WioServiceGrpc.newBlockingStub(channel2);
-            stub.deployActor(DeployActorRequest.newBuilder().setName("check").setBundled("crc32c").setSide(Side.SIDE_HOST).build());
+            assertThat(stub.listActors(io.keelson.wio.v1.ListActorsRequest.getDefaultInstance()).getActorsList()).singleElement().satisfies(a -> {
+                assertThat(a.getName()).isEqualTo("check");
+                assertThat(a.getSide()).isEqualTo(Side.SIDE_HOST);
+                assertThat(a.getRecordsProcessed()).isEqualTo(1_000);
+            });
             List<ReadResponse> back = new ArrayList<>();
             stub.read(ReadRequest.newBuilder().addPipeline("check").build()).forEachRemaining(back::add);
             assertThat(back).hasSize(1_000).allSatisfy(r -> assertThat(r.getChecksumOk()).isTrue());

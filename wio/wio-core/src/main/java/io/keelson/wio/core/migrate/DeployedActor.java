@@ -6,6 +6,7 @@ import io.keelson.wio.core.region.ActorSlot;
 import io.keelson.wio.core.region.ControlBlock;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,6 +40,24 @@ public final class DeployedActor {
         actor.executors.put(other, new ActorExecutor(other, module.instantiate(slot, limit), sink));
         slot.control().owner(initial);
         slot.control().state(ControlBlock.State.RUNNING);
+        return actor;
+    }
+
+    /**
+     * An actor deployed earlier on {@code slot} - by a process that has since ended, the region being a file - with
+     * fresh instances on both sides over its state as it was left. A migration cut short (still DRAINING) never took
+     * effect: the actor stays with its owner and runs again.
+     */
+    public static DeployedActor reattach(ActorModule module, ActorSlot slot, CallLimit limit, ActorExecutor.Sink sink) {
+        ControlBlock control = slot.control();
+        if (control.state() == ControlBlock.State.UNDEPLOYED || control.owner() == ControlBlock.Side.NONE) {
+            throw new IllegalStateException("slot " + slot.index() + " holds no actor to reattach");
+        }
+        DeployedActor actor = new DeployedActor(slot);
+        for (ControlBlock.Side side : List.of(ControlBlock.Side.HOST, ControlBlock.Side.DEVICE)) {
+            actor.executors.put(side, new ActorExecutor(side, module.instantiate(slot, limit), sink));
+        }
+        control.compareAndSetState(ControlBlock.State.DRAINING, ControlBlock.State.RUNNING);
         return actor;
     }
 

@@ -2,6 +2,7 @@ package io.keelson.wio.core.runtime;
 
 import io.keelson.wio.core.actor.ActorInstance;
 import io.keelson.wio.core.actor.ActorModule;
+import io.keelson.wio.core.actor.Actors;
 import io.keelson.wio.core.actor.CallLimit;
 import io.keelson.wio.core.actor.LogfmtRecord;
 import io.keelson.wio.core.actor.LzDecompressor;
@@ -68,6 +69,16 @@ public final class WioRuntime implements AutoCloseable {
         }
     }
 
+    /** Where an actor's module comes from: one Keelson bundles, by name, or a module of the caller's own. */
+    public sealed interface Source permits Bundled, Custom {
+    }
+
+    public record Bundled(String name) implements Source {
+    }
+
+    public record Custom(byte[] wasm) implements Source {
+    }
+
     /** An actor as the API shows it. */
     public record ActorView(String name, String module, ControlBlock.Side side, ControlBlock.State state, int slot, int pages, int maxPages,
                             long processed, long queuedBytes, long epoch, Optional<String> failure) {
@@ -118,6 +129,9 @@ public final class WioRuntime implements AutoCloseable {
 
     private final Settings settings;
     private final Path home;
+    private final Deployments deployments;
+    private final String layout;
+    private final List<Deployments.Entry> entries = new ArrayList<>();
     private final CxlRegion region;
     private final BitSet usedSlots = new BitSet();
     private final Map<String, LiveActor> actors = new ConcurrentHashMap<>();
@@ -138,18 +152,66 @@ public final class WioRuntime implements AutoCloseable {
     private WioRuntime(Path home, Settings settings) {
         this.home = home;
         this.settings = settings;
-        this.region = CxlRegion.inProcess(settings.layout(), settings.slots());
+        this.deployments = new Deployments(home);
+        this.layout = "layout ring=" + settings.layout().ringBytes() + " memory=" + settings.layout().memoryBytes() + " slots=" + settings.slots();
+        deployments.layout().filter(l -> !l.equals(layout)).ifPresent(l -> {
+            throw new IllegalStateException("the region under " + home + " was laid out as '" + l + "', not '" + layout
+                    + "': keep the settings it was made with, or move it away to start afresh");
+        });
+        try {
+            java.nio.file.Files.createDirectories(home);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + home + ": " + e.getMessage(), e);
+        }
+        this.region = CxlRegion.mapped(home.resolve("region"), settings.layout(), settings.slots());
         this.device = new LiveDevice(settings.platform(), settings.deviceBytesPerSecond(), settings.timeScale());
+        for (Deployments.Entry e : deployments.entries()) {
+            entries.add(e);
+            ActorModule module = module(e.name(), e.bundled().<Source>map(Bundled::new).orElseGet(() -> new Custom(read(deployments.module(e.name())))),
+                    e.interpreted());
+            LiveActor[] self = new LiveActor[1];
+            DeployedActor deployed = DeployedActor.reattach(module, region.slot(e.slot()), limit(Duration.ofMillis(e.callLimitMillis())),
+                    (seq, outcome) -> self[0].outbox.add(outcome));
+            self[0] = new LiveActor(e.name(), module.name(), deployed);
+            usedSlots.set(e.slot());
+            actors.put(e.name(), self[0]);
+        }
         long period = settings.decisionPeriod().toNanos();
         placementLoop.scheduleWithFixedDelay(this::place, period, period, TimeUnit.NANOSECONDS);
     }
 
-    /** State (the pipelines' block stores) under {@code home}. */
+    /**
+     * State under {@code home}: the region (a file, so actors keep their memory and queues across a restart), what is
+     * deployed on it, and the pipelines' block stores. Actors deployed before are reattached where they were.
+     */
     public static WioRuntime start(Path home, Settings settings) {
         return new WioRuntime(home, settings);
     }
 
-    public synchronized ActorView deploy(String name, ActorModule module, Optional<byte[]> config, ControlBlock.Side side, Duration callLimit) {
+    private static byte[] read(Path file) {
+        try {
+            return java.nio.file.Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the module " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ActorModule module(String name, Source source, boolean interpreted) {
+        ActorModule.Execution execution = interpreted ? ActorModule.Execution.INTERPRETED : ActorModule.Execution.COMPILED;
+        return source instanceof Bundled b ? Actors.load(b.name(), execution) : ActorModule.load("custom", ((Custom) source).wasm(), execution);
+    }
+
+    private synchronized CallLimit limit(Duration callLimit) {
+        return limits.computeIfAbsent(callLimit, CallLimit::new);
+    }
+
+    /**
+     * Deploys an actor and records it, so a restart reattaches it.
+     *
+     * @throws ActorModule.Rejected a module that is not an actor
+     */
+    public synchronized ActorView deploy(String name, Source source, boolean interpreted, Optional<byte[]> config, ControlBlock.Side side,
+                                         Duration callLimit) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("name: " + NAME.pattern() + ", was '" + name + "'");
         }
@@ -160,12 +222,16 @@ public final class WioRuntime implements AutoCloseable {
         if (slot >= settings.slots()) {
             throw new Full("all " + settings.slots() + " actor slots of the region are in use");
         }
-        CallLimit limit = limits.computeIfAbsent(callLimit, CallLimit::new);
+        ActorModule module = module(name, source, interpreted);
         LiveActor[] self = new LiveActor[1];
-        DeployedActor deployed = DeployedActor.deploy(module, region.slot(slot), config, side, limit, (seq, outcome) -> self[0].outbox.add(outcome));
+        DeployedActor deployed = DeployedActor.deploy(module, region.slot(slot), config, side, limit(callLimit),
+                (seq, outcome) -> self[0].outbox.add(outcome));
         self[0] = new LiveActor(name, module.name(), deployed);
         usedSlots.set(slot);
         actors.put(name, self[0]);
+        entries.add(new Deployments.Entry(name, slot, source instanceof Bundled b ? Optional.of(b.name()) : Optional.empty(), interpreted,
+                callLimit.toMillis(), config));
+        deployments.write(layout, entries, source instanceof Custom c ? Optional.of(c.wasm()) : Optional.empty(), name);
         return view(self[0]);
     }
 
