@@ -1,0 +1,23 @@
+package io.keelson.cli;
+
+import com.google.protobuf.MessageOrBuilder;
+import io.keelson.agentcgroup.v1.AgentCgroupServiceGrpc;
+import io.keelson.agentcgroup.v1.GetSessionUsageRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "agentcgroup", mixinStandardHelpOptions = true, description = "Agent sandboxes: a session's usage and its tool calls.",
+        subcommands = {AgentcgroupCommand.Usage.class})
+final class AgentcgroupCommand {
+
+    @Command(name = "usage", mixinStandardHelpOptions = true, description = "A session's memory and CPU, and its recent tool calls with their verdicts.")
+    static final class Usage extends GatewayCall {
+        @Parameters(paramLabel = "SESSION")
+        String session;
+
+        @Override
+        MessageOrBuilder call(Gateway gateway) {
+            return gateway.stub(AgentCgroupServiceGrpc::newBlockingStub).getSessionUsage(GetSessionUsageRequest.newBuilder().setSessionId(session).build());
+        }
+    }
+}
