@@ -3,12 +3,21 @@ package io.keelson.cli;
 import com.google.protobuf.MessageOrBuilder;
 import io.keelson.agentcgroup.v1.AgentCgroupServiceGrpc;
 import io.keelson.agentcgroup.v1.GetSessionUsageRequest;
+import io.keelson.agentcgroup.v1.ListSessionsRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "agentcgroup", mixinStandardHelpOptions = true, description = "Agent sandboxes: a session's usage and its tool calls.",
-        subcommands = {AgentcgroupCommand.Usage.class})
+        subcommands = {AgentcgroupCommand.Sessions.class, AgentcgroupCommand.Usage.class})
 final class AgentcgroupCommand {
+
+    @Command(name = "sessions", mixinStandardHelpOptions = true, description = "Every open session with its memory now, the live policy and the backend.")
+    static final class Sessions extends GatewayCall {
+        @Override
+        MessageOrBuilder call(Gateway gateway) {
+            return gateway.stub(AgentCgroupServiceGrpc::newBlockingStub).listSessions(ListSessionsRequest.getDefaultInstance());
+        }
+    }
 
     @Command(name = "usage", mixinStandardHelpOptions = true, description = "A session's memory and CPU, and its recent tool calls with their verdicts.")
     static final class Usage extends GatewayCall {

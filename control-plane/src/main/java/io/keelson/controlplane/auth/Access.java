@@ -16,6 +16,11 @@ public enum Access {
         return minimumRole;
     }
 
+    /** The access a method's contract declares. */
+    public static Access declaredBy(com.google.protobuf.Descriptors.MethodDescriptor method) {
+        return fromProto(method.getOptions().getExtension(io.keelson.common.v1.CommonProto.access));
+    }
+
     /** An unannotated method is treated as mutating, never as read-only by accident. */
     public static Access fromProto(io.keelson.common.v1.Access access) {
         return switch (access) {

@@ -2,6 +2,10 @@ package io.keelson.controlplane.gateway;
 
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.ServerBuilder;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.Server;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -22,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,13 +42,15 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private final Server server;
+    private final Server inProcess;
+    private final String inProcessName;
     private final HealthStatusManager health = new HealthStatusManager();
 
     public GatewayServer(String host, int port, Optional<Tls> tls, NettyTransport transport, ExecutorService blockingPool,
                          BindableService controlPlane, RoutedServices routed,
                          List<ServerInterceptor> interceptorsOutermostFirst) {
         String blockingService = controlPlane.bindService().getServiceDescriptor().getName();
-        var builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials(tls))
+        var netty = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials(tls))
                 .bossEventLoopGroup(transport.loops())
                 .workerEventLoopGroup(transport.loops())
                 .channelType(transport.serverChannelType())
@@ -55,8 +62,18 @@ public final class GatewayServer implements AutoCloseable {
                     public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata metadata) {
                         return blockingService.equals(call.getMethodDescriptor().getServiceName()) ? blockingPool : null;
                     }
-                })
-                .addService(controlPlane)
+                });
+        this.server = withGateway(netty, controlPlane, routed, interceptorsOutermostFirst).build();
+        // The same services behind the same interceptors, for clients inside this JVM (the web console):
+        // they present tokens, are authorised and audited like any other caller.
+        this.inProcessName = "keelson-gateway-" + UUID.randomUUID();
+        this.inProcess = withGateway(InProcessServerBuilder.forName(inProcessName).executor(blockingPool),
+                controlPlane, routed, interceptorsOutermostFirst).build();
+    }
+
+    private <B extends ServerBuilder<B>> B withGateway(B builder, BindableService controlPlane, RoutedServices routed,
+                                                       List<ServerInterceptor> interceptorsOutermostFirst) {
+        builder.addService(controlPlane)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(ProtoReflectionService.newInstance())
@@ -68,12 +85,18 @@ public final class GatewayServer implements AutoCloseable {
         for (int i = interceptorsOutermostFirst.size() - 1; i >= 0; i--) {
             builder.intercept(interceptorsOutermostFirst.get(i));
         }
-        this.server = builder.build();
+        return builder;
+    }
+
+    /** A channel into the gateway from inside this JVM: same authentication, roles and audit as the port. */
+    public ManagedChannel inProcessChannel() {
+        return InProcessChannelBuilder.forName(inProcessName).build();
     }
 
     public GatewayServer start() {
         try {
             server.start();
+            inProcess.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the gateway port: " + e.getMessage(), e);
         }
@@ -91,6 +114,7 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void close() {
         health.enterTerminalState();
+        inProcess.shutdownNow();
         server.shutdown();
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {

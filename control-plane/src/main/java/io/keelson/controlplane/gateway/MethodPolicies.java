@@ -1,11 +1,9 @@
 package io.keelson.controlplane.gateway;
 
-import com.google.protobuf.Descriptors;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServiceDescriptor;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.ProtoMethodDescriptorSupplier;
-import io.keelson.common.v1.CommonProto;
 import io.keelson.controlplane.auth.Access;
 import io.keelson.controlplane.auth.MethodPolicy;
 import io.keelson.controlplane.v1.ControlPlaneServiceGrpc;
@@ -68,8 +66,7 @@ public final class MethodPolicies {
 
     static Access accessOf(MethodDescriptor<?, ?> method) {
         if (method.getSchemaDescriptor() instanceof ProtoMethodDescriptorSupplier supplier) {
-            Descriptors.MethodDescriptor proto = supplier.getMethodDescriptor();
-            return Access.fromProto(proto.getOptions().getExtension(CommonProto.access));
+            return Access.declaredBy(supplier.getMethodDescriptor());
         }
         return Access.WRITE;
     }

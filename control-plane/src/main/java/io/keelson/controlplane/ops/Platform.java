@@ -19,6 +19,8 @@ import io.keelson.schedcp.service.SchedCpSystem;
 import io.keelson.wio.core.runtime.WioRuntime;
 import io.keelson.wio.service.WioSystem;
 import io.keelson.sysom.service.SysomSystem;
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.keelson.controlplane.gateway.AuthInterceptor;
 import io.keelson.controlplane.gateway.ChannelSecurity;
 import io.keelson.controlplane.gateway.EmbeddedServer;
@@ -103,6 +105,8 @@ public class Platform {
     private SystemRouter router;
     private SystemProber prober;
     private GatewayServer gateway;
+    private ManagedChannel gatewayChannel;
+    private SystemCatalog catalog;
     private String storeName;
 
     void start(@Observes StartupEvent event) {
@@ -128,7 +132,7 @@ public class Platform {
         auditTrail = new AuditTrail(auditStore, config.audit().queueCapacity());
         running.push(auditTrail);
 
-        SystemCatalog catalog = SystemCatalog.standard();
+        catalog = SystemCatalog.standard();
         Optional<GrpcTelemetry> tracing = tracing();
         int ioThreads = config.gateway().ioThreads().orElse(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         NettyTransport transport = NettyTransport.create(ioThreads, daemonThreads("keelson-io-"));
@@ -151,10 +155,12 @@ public class Platform {
                 new ControlPlaneGrpcService(router, prober, tokens, auditStore), new RoutedServices(router), interceptors)
                 .start();
         running.push(gateway);
+        gatewayChannel = gateway.inProcessChannel();
+        running.push(gatewayChannel::shutdownNow);
 
         LOG.infof("Keelson is up: gRPC gateway on %s:%d (reflection on); health and metrics on http://localhost:%d/q/health "
-                        + "and /q/metrics; web console not built yet; state in %s; admin token %s",
-                config.gateway().host(), gateway.port(), httpPort, storeName,
+                        + "and /q/metrics; web console on http://localhost:%d/console; state in %s; admin token %s",
+                config.gateway().host(), gateway.port(), httpPort, httpPort, storeName,
                 adminToken.map(p -> "written to " + p).orElse("already issued (see " + config.home().resolve(AdminTokenFile.NAME) + ")"));
     }
 
@@ -290,6 +296,15 @@ public class Platform {
 
     public boolean gatewayRunning() {
         return gateway != null && gateway.isRunning();
+    }
+
+    /** Into the gateway from inside this JVM (the web console's way in): authenticated, authorised and audited as the port is. */
+    public Channel gatewayChannel() {
+        return gatewayChannel;
+    }
+
+    public SystemCatalog catalog() {
+        return catalog;
     }
 
     public TokenRegistry tokens() {

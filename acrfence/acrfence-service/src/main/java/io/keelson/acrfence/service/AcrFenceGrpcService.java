@@ -21,6 +21,9 @@ import io.keelson.acrfence.v1.ForkRequest;
 import io.keelson.acrfence.v1.ForkResponse;
 import io.keelson.acrfence.v1.GetDecisionRequest;
 import io.keelson.acrfence.v1.GetDecisionResponse;
+import io.keelson.acrfence.v1.ListRunsRequest;
+import io.keelson.acrfence.v1.ListRunsResponse;
+import io.keelson.acrfence.v1.Run;
 import io.keelson.acrfence.v1.GrantCapabilityRequest;
 import io.keelson.acrfence.v1.GrantCapabilityResponse;
 import io.keelson.acrfence.v1.InvokeToolRequest;
@@ -273,9 +276,24 @@ final class AcrFenceGrpcService extends AcrFenceServiceGrpc.AcrFenceServiceImplB
         unary(out, () -> {
             Fence.DecisionView d = fence.decision(request.getDecisionId()).orElseThrow(() -> GrpcErrors.of(Status.Code.NOT_FOUND,
                     ErrorReason.ERROR_REASON_NOT_FOUND, "decision_id: no decision '" + request.getDecisionId() + "'"));
-            return GetDecisionResponse.newBuilder().setDecisionId(d.decisionId()).setRunId(d.run()).setBranchId(d.branch()).setTool(d.tool())
-                    .setDecision(d.decision()).setPriorEffect(d.priorEffect()).setReason(d.reason()).setAtUnixMillis(d.atMillis()).build();
+            return wire(d);
         });
+    }
+
+    @Override
+    public void listRuns(ListRunsRequest request, StreamObserver<ListRunsResponse> out) {
+        unary(out, () -> {
+            ListRunsResponse.Builder b = ListRunsResponse.newBuilder().setBackend(store);
+            fence.runs(request.getRunId().isEmpty() ? Optional.empty() : Optional.of(request.getRunId())).forEach((run, branches) ->
+                    b.addRuns(Run.newBuilder().setRunId(run).addAllBranches(branches.stream().map(AcrFenceGrpcService::wire).toList())
+                            .addAllDecisions(fence.decisions(run).stream().map(AcrFenceGrpcService::wire).toList())));
+            return b.build();
+        });
+    }
+
+    private static GetDecisionResponse wire(Fence.DecisionView d) {
+        return GetDecisionResponse.newBuilder().setDecisionId(d.decisionId()).setRunId(d.run()).setBranchId(d.branch()).setTool(d.tool())
+                .setDecision(d.decision()).setPriorEffect(d.priorEffect()).setReason(d.reason()).setAtUnixMillis(d.atMillis()).build();
     }
 
     private static Branch wire(Fence.BranchView b) {

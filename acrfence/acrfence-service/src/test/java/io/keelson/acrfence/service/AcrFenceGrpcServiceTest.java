@@ -126,6 +126,17 @@ class AcrFenceGrpcServiceTest {
                 "page_token", "not a token of this list");
         violation(() -> stub.listEffects(ListEffectsRequest.newBuilder().setRunId("r1").setPageSize(5000).build()), "page_size", "between 0 and 1000");
 
+        var run = stub.listRuns(io.keelson.acrfence.v1.ListRunsRequest.newBuilder().setRunId("r1").build());
+        assertThat(run.getRunsList()).singleElement().satisfies(r -> {
+            assertThat(r.getBranchesList()).extracting(b -> b.getBranchId() + "<" + b.getParentBranchId() + " " + b.getKind() + " " + b.getSuperseded())
+                    .containsExactly(b1 + "< root true", restored.getBranchId() + "<" + b1 + " restore true",
+                            forked + "<" + restored.getBranchId() + " fork false");
+            assertThat(r.getDecisionsList()).extracting(d -> d.getDecision()).containsExactly("BLOCKED", "REPLAYED", "REFUSED");
+            assertThat(r.getDecisions(1).getPriorEffect()).isEqualTo(first.getEffectId());
+        });
+        assertThat(stub.listRuns(io.keelson.acrfence.v1.ListRunsRequest.getDefaultInstance()).getRunsList()).extracting(r -> r.getRunId()).contains("r1");
+        notFound(() -> stub.listRuns(io.keelson.acrfence.v1.ListRunsRequest.newBuilder().setRunId("r404").build()), "run_id");
+
         var chain = stub.verifyChain(VerifyChainRequest.getDefaultInstance());
         assertThat(chain.getIntact()).isTrue();
         assertThat(chain.getRecords()).isGreaterThan(5);

@@ -44,6 +44,8 @@ import io.keelson.agentcgroup.v1.SetPolicyResponse;
 import io.keelson.agentcgroup.v1.StreamEventsRequest;
 import io.keelson.agentcgroup.v1.GetSessionUsageRequest;
 import io.keelson.agentcgroup.v1.GetSessionUsageResponse;
+import io.keelson.agentcgroup.v1.ListSessionsRequest;
+import io.keelson.agentcgroup.v1.ListSessionsResponse;
 import io.keelson.agentcgroup.v1.CloseSessionRequest;
 import io.keelson.agentcgroup.v1.CloseSessionResponse;
 import io.keelson.agentcgroup.v1.CreateSessionRequest;
@@ -59,6 +61,7 @@ import java.util.concurrent.RejectedExecutionException;
 import io.grpc.StatusRuntimeException;
 import io.keelson.common.v1.Backend;
 
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -224,7 +227,8 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
     private static ToolCallEnd end(ToolCallResult r) {
         String verdict = r.verdict() instanceof ToolCallResult.Verdict.OutOfMemory ? "out_of_memory"
                 : r.verdict() instanceof ToolCallResult.Verdict.TimedOut ? "timed_out"
-                : r.verdict() instanceof ToolCallResult.Verdict.KilledByPolicy ? "killed_by_policy" : "completed";
+                : r.verdict() instanceof ToolCallResult.Verdict.KilledByPolicy ? "killed_by_policy"
+                : r.verdict() instanceof ToolCallResult.Verdict.SessionClosed ? "session_closed" : "completed";
         return ToolCallEnd.newBuilder().setExitCode(r.exitCode()).setPeakBytes(r.peakBytes().orElse(0)).setOomKills(r.oomKills())
                 .setWallSeconds(r.wall().toNanos() / 1e9).setCpuSeconds(r.cpu().map(c -> c.toNanos() / 1e9).orElse(-1.0))
                 .setVerdict(verdict).setExplanation(r.verdict().explain()).build();
@@ -234,15 +238,37 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
     public void getSessionUsage(GetSessionUsageRequest request, StreamObserver<GetSessionUsageResponse> out) {
         unary(out, () -> {
             SessionRegistry.Usage u = registry().usage(request.getSessionId());
-            GetSessionUsageResponse.Builder b = GetSessionUsageResponse.newBuilder().setSessionId(u.session().id())
-                    .setPriority(u.session().priority() == Priority.HIGH ? io.keelson.agentcgroup.v1.Priority.PRIORITY_HIGH
-                            : io.keelson.agentcgroup.v1.Priority.PRIORITY_LOW)
-                    .setMemoryBytes(u.memoryBytes()).setPeakMemoryBytes(u.peakMemoryBytes())
-                    .setCpuSeconds(u.cpu().map(c -> c.toNanos() / 1e9).orElse(-1.0)).setCallsFinished(u.finished())
-                    .setCallsRunning(u.running()).setOomKills(u.oomKills()).setBackend(cgroupBackend);
+            GetSessionUsageResponse.Builder b = usage(u);
             u.recent().forEach(c -> b.addRecentCalls(CallRecord.newBuilder().setCallId(c.callId()).setProgram(c.program()).setEnd(end(c.result()))));
             return b.build();
         });
+    }
+
+    @Override
+    public void listSessions(ListSessionsRequest request, StreamObserver<ListSessionsResponse> out) {
+        unary(out, () -> {
+            ListSessionsResponse.Builder b = ListSessionsResponse.newBuilder().setUnsupported(unsupported).setBackend(cgroupBackend);
+            sessions.ifPresent(registry -> registry.sessions().stream()
+                    .sorted(Comparator.comparing(SessionRegistry.Session::id))
+                    .forEach(s -> {
+                        try {
+                            b.addSessions(usage(registry.usage(s.id())));
+                        } catch (SandboxException closedMeanwhile) {
+                            // closed between listing and reading: not open any more, so not listed
+                        }
+                    }));
+            policy.ifPresent(live -> b.setPolicy(live.policy()).setPolicySettings(live.describe()).setMemoryBudgetBytes(live.budget()));
+            return b.build();
+        });
+    }
+
+    private GetSessionUsageResponse.Builder usage(SessionRegistry.Usage u) {
+        return GetSessionUsageResponse.newBuilder().setSessionId(u.session().id())
+                .setPriority(u.session().priority() == Priority.HIGH ? io.keelson.agentcgroup.v1.Priority.PRIORITY_HIGH
+                        : io.keelson.agentcgroup.v1.Priority.PRIORITY_LOW)
+                .setMemoryBytes(u.memoryBytes()).setPeakMemoryBytes(u.peakMemoryBytes())
+                .setCpuSeconds(u.cpu().map(c -> c.toNanos() / 1e9).orElse(-1.0)).setCallsFinished(u.finished())
+                .setCallsRunning(u.running()).setOomKills(u.oomKills()).setBackend(cgroupBackend);
     }
 
     @Override

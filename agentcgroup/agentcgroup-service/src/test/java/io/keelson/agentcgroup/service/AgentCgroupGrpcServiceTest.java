@@ -23,6 +23,7 @@ import io.keelson.agentcgroup.v1.AnalyzeTracesResponse;
 import io.keelson.agentcgroup.v1.TaskTraceUpload;
 import io.keelson.common.v1.Backend;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -247,6 +248,14 @@ class AgentCgroupGrpcServiceTest {
         assertThat(usage.getPeakMemoryBytes()).isGreaterThanOrEqualTo(32L << 20);
         assertThat(usage.getRecentCallsList()).extracting(c -> c.getCallId()).containsExactly("c1", "c2", "c6");
         assertThat(usage.getRecentCalls(0).getEnd().getExitCode()).isEqualTo(4);
+        var listed = stub.listSessions(io.keelson.agentcgroup.v1.ListSessionsRequest.getDefaultInstance());
+        assertThat(listed.getSessionsList()).singleElement().satisfies(s -> {
+            assertThat(s.getSessionId()).isEqualTo("s1");
+            assertThat(s.getCallsFinished()).isEqualTo(3);
+            assertThat(s.getRecentCallsList()).isEmpty();
+        });
+        assertThat(listed.getUnsupported()).isEmpty();
+        assertThat(listed.getBackend()).isEqualTo(usage.getBackend());
         violation(() -> run("c3", 0, "rm", "-rf", "/"), "argv[0]", "'rm' is not allowed in this session");
         violation(() -> run("c3", 0, "/bin/sh", "-c", "true"), "argv[0]", "not a bare program name");
         violation(() -> run("c3", 1024, "sh", "-c", "true"), "memory_limit_bytes", "at least 16 MiB");
@@ -256,11 +265,52 @@ class AgentCgroupGrpcServiceTest {
         assertThatThrownBy(() -> stub.createSession(create)).isInstanceOfSatisfying(StatusRuntimeException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
         stub.closeSession(CloseSessionRequest.newBuilder().setSessionId("s1").build());
+        assertThat(stub.listSessions(io.keelson.agentcgroup.v1.ListSessionsRequest.getDefaultInstance()).getSessionsList()).isEmpty();
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(events).extracting(io.keelson.agentcgroup.v1.SessionEvent::getKind).contains(io.keelson.agentcgroup.v1.EventKind.EVENT_KIND_SESSION_CLOSED));
         assertThatThrownBy(() -> run("c5", 0, "sh", "-c", "true")).isInstanceOfSatisfying(StatusRuntimeException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
         assertThat(Files.exists(home.resolve("sessions/s1"))).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CgroupBackend.class, names = {"KERNEL", "EMULATED"})
+    void closingASessionEndsItsRunningCallsAndLeavesNoGroup(CgroupBackend cgroups) throws Exception {
+        service.close();
+        service = InProcessService.start(home, cgroups);
+        stub = service.stub();
+        var opened = io.keelson.agentcgroup.v1.ListSessionsRequest.getDefaultInstance();
+        Assumptions.assumeTrue(stub.listSessions(opened).getUnsupported().isEmpty(), "sessions need cgroups here");
+        stub.createSession(CreateSessionRequest.newBuilder().setSessionId("busy").setPriority(Priority.PRIORITY_LOW).addAllowedCommands("sleep").build());
+        var ended = new java.util.concurrent.CompletableFuture<io.keelson.agentcgroup.v1.ToolCallEnd>();
+        AgentCgroupServiceGrpc.newStub(service.channel()).runToolCall(RunToolCallRequest.newBuilder().setSessionId("busy").setCallId("long")
+                .addAllArgv(List.of("sleep", "120")).setTimeoutSeconds(300).build(), new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(io.keelson.agentcgroup.v1.RunToolCallEvent e) {
+                        if (e.hasEnd()) {
+                            ended.complete(e.getEnd());
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        ended.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> stub.listSessions(opened).getSessionsList().stream().anyMatch(u -> u.getCallsRunning() == 1));
+
+        stub.closeSession(CloseSessionRequest.newBuilder().setSessionId("busy").build());
+
+        var end = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(end.getVerdict()).isEqualTo("session_closed");
+        assertThat(end.getExplanation()).isEqualTo("killed because its session was closed while it ran");
+        assertThat(stub.listSessions(opened).getSessionsList()).isEmpty();
+        assertThat(Files.exists(home.resolve("sessions/busy"))).isFalse();
     }
 
     private static void violation(Runnable call, String field, String text) {

@@ -61,11 +61,17 @@ public final class CudaProbe {
         return Nvrtc.load().isPresent();
     }
 
+    private static final int MESSAGE_LIMIT = 300;
+
     static String rootMessage(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
+        // JCuda's load errors carry every nested stack trace in the message; the first line says what failed
+        String message = String.valueOf(root.getMessage());
+        int traces = message.indexOf("---(start of nested stack traces)---");
+        String said = (traces >= 0 ? message.substring(0, traces) : message).lines().findFirst().orElse("").strip();
+        return root.getClass().getSimpleName() + ": " + (said.length() > MESSAGE_LIMIT ? said.substring(0, MESSAGE_LIMIT) + "..." : said);
     }
 }

@@ -16,7 +16,8 @@ class CudaProbeTest {
         assertThat(second.getClass()).isEqualTo(first.getClass());
         if (!Files.exists(Path.of("/dev/nvidiactl"))) {
             assertThat(first).isInstanceOfSatisfying(CudaProbe.Result.Unavailable.class,
-                    u -> assertThat(u.reason()).contains("CUDA driver library could not be loaded"));
+                    u -> assertThat(u.reason()).contains("CUDA driver library could not be loaded").doesNotContain("nested stack traces")
+                            .hasSizeLessThan(500));
             assertThat(second).isInstanceOf(CudaProbe.Result.Unavailable.class);
         } else {
             assertThat(first).isInstanceOfSatisfying(CudaProbe.Result.Available.class, a -> {
@@ -24,5 +25,17 @@ class CudaProbeTest {
                 assertThat(a.computeCapability()).matches("\\d+\\.\\d+");
             });
         }
+    }
+
+    @Test
+    void aLoadErrorIsSaidInItsFirstLineWithoutTheStackTracesJCudaPutsInItsMessage() {
+        UnsatisfiedLinkError jcuda = new UnsatisfiedLinkError("Error while loading native library \"JCudaDriver-12.6.0-linux-x86_64\" "
+                + "Operating system name: Linux ---(start of nested stack traces)--- java.lang.UnsatisfiedLinkError: no x\n\tat a.b(C.java:1)"
+                + " ---(end of nested stack traces)---");
+        assertThat(CudaProbe.rootMessage(new NoClassDefFoundError("x") {
+            {
+                initCause(jcuda);
+            }
+        })).isEqualTo("UnsatisfiedLinkError: Error while loading native library \"JCudaDriver-12.6.0-linux-x86_64\" Operating system name: Linux");
     }
 }

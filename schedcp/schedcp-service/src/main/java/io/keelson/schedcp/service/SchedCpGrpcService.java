@@ -12,6 +12,7 @@ import io.keelson.schedcp.core.SchedCp;
 import io.keelson.schedcp.core.catalog.SchedulerCatalog;
 import io.keelson.schedcp.core.catalog.SchedulerRepository;
 import io.keelson.schedcp.core.exec.CanaryDeployment;
+import io.keelson.schedcp.core.exec.SchedExt;
 import io.keelson.schedcp.core.exec.SchedulerRunner;
 import io.keelson.schedcp.core.monitor.SystemMonitor;
 import io.keelson.schedcp.core.sim.CanaryRollout;
@@ -105,7 +106,10 @@ public final class SchedCpGrpcService extends SchedCpServiceGrpc.SchedCpServiceI
                         .setDefaultValue(p.defaultValue() == null ? "" : String.valueOf(p.defaultValue())).setRange(p.range() == null ? "" : p.range()).build()));
                 b.addSchedulers(sb);
             }
-            return b.build();
+            schedcp.runner().running().ifPresent(e -> b.setRunning(execution(e)));
+            SchedExt kernel = schedcp.schedExt();
+            return b.setSchedExtSupported(kernel.supported()).setSchedExtState(kernel.state())
+                    .setBackend(kernel.supported() ? Backend.BACKEND_SCHED_EXT : Backend.BACKEND_KERNEL_UNSUPPORTED).build();
         });
     }
 

@@ -98,9 +98,14 @@ class SchedCpGrpcServiceTest {
         assertThat(run.getBackend()).isEqualTo(Backend.BACKEND_KERNEL_UNSUPPORTED); // no sched_ext here: nothing was loaded
         assertThat(run.getLoaded()).isFalse();
         assertThat(code(() -> stub.runScheduler(RunSchedulerRequest.newBuilder().setName("scx_rusty").build()))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        var catalogue = stub.listSchedulers(ListSchedulersRequest.getDefaultInstance());
+        assertThat(catalogue.getRunning().getExecutionId()).isEqualTo(run.getExecutionId());
+        assertThat(catalogue.getBackend()).isEqualTo(Backend.BACKEND_KERNEL_UNSUPPORTED);
+        assertThat(catalogue.getSchedExtSupported()).isFalse();
         ExecutionRef ref = ExecutionRef.newBuilder().setExecutionId(run.getExecutionId()).build();
         await().atMost(Duration.ofSeconds(10)).until(() -> stub.getExecutionStatus(ref).getOutput().contains("attached with --slice-us-underutil 20000"));
         assertThat(stub.stopScheduler(ref).getStatus()).isEqualTo("stopped");
+        assertThat(stub.listSchedulers(ListSchedulersRequest.getDefaultInstance()).hasRunning()).isFalse();
 
         stub.addWorkloadHistory(AddWorkloadHistoryRequest.newBuilder().setWorkloadId(workload).setExecutionId(run.getExecutionId())
                 .setResultDescription("p99 19.1 ms against 40.3 ms").putMetrics("p99_ms", 19.1).build());

@@ -21,7 +21,9 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -468,6 +470,25 @@ public final class Fence implements AutoCloseable {
             }
         }
         return views;
+    }
+
+    /** Every run (or the one named), in the order they were opened, each with its branches in the order they were opened. */
+    public synchronized Map<String, List<BranchView>> runs(Optional<String> run) {
+        run.ifPresent(this::requireRun);
+        Map<String, List<BranchView>> runs = new LinkedHashMap<>();
+        for (FenceState.Branch b : state.branches.values()) {
+            if (run.map(b.opened.run()::equals).orElse(true)) {
+                runs.computeIfAbsent(b.opened.run(), r -> new ArrayList<>()).add(view(b));
+            }
+        }
+        return runs;
+    }
+
+    /** A run's recorded decisions (replayed, blocked, refused, reconciled: every call that was not simply executed), in journal order. */
+    public synchronized List<DecisionView> decisions(String run) {
+        requireRun(run);
+        return state.decisions.values().stream().filter(d -> d.entry().run().equals(run))
+                .map(d -> decision(d.entry().decisionId()).orElseThrow()).toList();
     }
 
     /** Why a call was replayed, blocked, refused or reconciled; an executed call's decision id is its effect id. */

@@ -99,7 +99,7 @@ final class FenceState {
     final Map<String, Checkpoint> checkpoints = new HashMap<>();
     final Map<String, Effect> effects = new LinkedHashMap<>();
     final Map<String, Capability> capabilities = new HashMap<>();
-    final Map<String, Decision> decisions = new HashMap<>();
+    final Map<String, Decision> decisions = new LinkedHashMap<>(); // journal order
     final List<Entry.ToolRegistered> registeredTools = new ArrayList<>();
 
     static String key(String run, String id) {

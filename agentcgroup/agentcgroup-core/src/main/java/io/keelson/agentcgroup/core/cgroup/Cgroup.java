@@ -185,11 +185,17 @@ public final class Cgroup {
         return pids;
     }
 
-    /** Pids in the group and every group below it. */
+    /** Pids in the group and every group below it (a child group removed meanwhile, a call ending, holds none). */
     public List<Long> allPids() {
         List<Long> all = new ArrayList<>();
         for (Path dir : fs.subtree(memory)) {
-            all.addAll(pids(dir));
+            try {
+                all.addAll(pids(dir));
+            } catch (CgroupException e) {
+                if (fs.exists(dir)) {
+                    throw e;
+                }
+            }
         }
         return all;
     }

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -60,15 +62,30 @@ public final class KernelCgroupFs implements CgroupFs {
         return Files.exists(fileOrGroup);
     }
 
+    /** The group and every group below it, deepest first; a group removed while it is listed (a call ending) is left out. */
     @Override
     public List<Path> subtree(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> dirs = Files.walk(dir)) {
-            return dirs.filter(Files::isDirectory).sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList();
-        } catch (IOException | UncheckedIOException e) {
+        List<Path> groups = new ArrayList<>();
+        collect(dir, groups);
+        groups.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+        return groups;
+    }
+
+    private static void collect(Path dir, List<Path> into) {
+        List<Path> children;
+        try (Stream<Path> listing = Files.list(dir)) {
+            children = listing.filter(Files::isDirectory).toList();
+        } catch (NoSuchFileException | NotDirectoryException gone) {
+            return;
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof NoSuchFileException) {
+                return;
+            }
+            throw new CgroupException("cannot list " + dir + ": " + e.getMessage(), e);
+        } catch (IOException e) {
             throw new CgroupException("cannot list " + dir + ": " + e.getMessage(), e);
         }
+        into.add(dir);
+        children.forEach(child -> collect(child, into));
     }
 }

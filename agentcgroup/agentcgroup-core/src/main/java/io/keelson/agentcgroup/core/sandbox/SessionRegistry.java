@@ -34,6 +34,7 @@ public final class SessionRegistry {
     /** Below this a tool call cannot even start a shell: refused as a limit. */
     public static final long MEMORY_FLOOR = 16L << 20;
     public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+    private static final Duration CALLS_END_WAIT = Duration.ofSeconds(10);
 
     /** A tool call's memory limit: the session's default, or one of its own (empty: none). */
     public sealed interface Limit {
@@ -66,6 +67,7 @@ public final class SessionRegistry {
     private final List<Path> searchPath;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final Set<String> closing = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
     /** The last policy kill per session, so a call it ended is told why instead of seeing a bare SIGKILL. */
     private final Map<String, PolicyKill> policyKills = new ConcurrentHashMap<>();
@@ -173,7 +175,9 @@ public final class SessionRegistry {
         }
         PolicyKill kill = policyKills.get(session.id());
         ToolCallResult.Verdict verdict;
-        if (kill != null && kill.atNanos() - started >= 0) {
+        if (closing.contains(session.id())) {
+            verdict = new ToolCallResult.Verdict.SessionClosed();
+        } else if (kill != null && kill.atNanos() - started >= 0) {
             verdict = new ToolCallResult.Verdict.KilledByPolicy(kill.policy(), kill.reason());
         } else if (session.cgroup().oomKills() > sessionOomKillsBefore || result.oomKills() > 0) {
             // not its own limit (the runner names that): the session's (v2 counts the kill there too, v1 only in the call), else the host's
@@ -224,7 +228,10 @@ public final class SessionRegistry {
         }
     }
 
-    /** Kills what is left in the session's group and removes it and its working directory. */
+    /**
+     * Kills what is left in the session's group and removes it and its working directory. Running calls are killed
+     * first and given time to return, since each removes its own child group and the session's cannot go before.
+     */
     public void close(String sessionId) {
         Session session = sessions.remove(sessionId);
         counters.remove(sessionId);
@@ -232,6 +239,19 @@ public final class SessionRegistry {
         if (session == null) {
             throw new SandboxException(SandboxException.Kind.NOT_FOUND, "session_id", "no open session '" + sessionId + "'");
         }
+        closing.add(sessionId);
+        session.cgroup().kill();
+        String prefix = sessionId + "/";
+        long deadline = System.nanoTime() + CALLS_END_WAIT.toNanos();
+        while (running.stream().anyMatch(k -> k.startsWith(prefix)) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        closing.remove(sessionId);
         session.cgroup().remove();
         deleteTree(session.workDir(), true);
     }

@@ -53,6 +53,14 @@ public record ToolCallResult(String callId, int exitCode, OptionalLong peakBytes
             }
         }
 
+        /** Its session was closed while it ran, which kills everything in the session. */
+        record SessionClosed() implements Verdict {
+            @Override
+            public String explain() {
+                return "killed because its session was closed while it ran";
+            }
+        }
+
         record TimedOut(Duration limit) implements Verdict {
             @Override
             public String explain() {
