@@ -31,6 +31,7 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -104,14 +105,8 @@ public class ConsoleApi {
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     public Uni<Response> call(@PathParam("service") String service, @PathParam("method") String method, String body,
                               @CookieParam(COOKIE) String token, @HeaderParam(MARKER) String marker) {
-        requireMarker(marker);
-        String signedIn = signedIn(token);
-        RpcCatalog.Rpc rpc = rpc(service, method);
-        if (rpc.schema().isClientStreaming() || rpc.schema().isServerStreaming()) {
-            throw failure(ConsoleError.badRequest("method", rpc.fullName() + " streams; the console calls it through /stream"));
-        }
-        DynamicMessage request = request(rpc, body);
-        return calls().unary(signedIn, rpc, request)
+        Prepared call = prepare(service, method, body, token, marker, this::unaryCall, "streams; the console calls it through /stream");
+        return calls().unary(call.token(), call.rpc(), call.request())
                 .map(reply -> Response.ok(rpcs().json(reply)).build())
                 .onFailure().recoverWithItem(f -> error(ConsoleError.from(f)));
     }
@@ -124,14 +119,9 @@ public class ConsoleApi {
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     public Multi<String> stream(@PathParam("service") String service, @PathParam("method") String method, String body,
                                 @CookieParam(COOKIE) String token, @HeaderParam(MARKER) String marker) {
-        requireMarker(marker);
-        String signedIn = signedIn(token);
-        RpcCatalog.Rpc rpc = rpc(service, method);
-        if (rpc.schema().isClientStreaming() || !rpc.schema().isServerStreaming()) {
-            throw failure(ConsoleError.badRequest("method", rpc.fullName() + " is not a server stream"));
-        }
-        DynamicMessage request = request(rpc, body);
-        return events(calls().serverStream(signedIn, rpc, request));
+        Prepared call = prepare(service, method, body, token, marker,
+                rpc -> !rpc.schema().isClientStreaming() && rpc.schema().isServerStreaming(), "is not a server stream");
+        return events(calls().serverStream(call.token(), call.rpc(), call.request()));
     }
 
     /**
@@ -147,21 +137,35 @@ public class ConsoleApi {
     public Multi<String> watch(@PathParam("service") String service, @PathParam("method") String method, String body,
                                @QueryParam("every") @DefaultValue("2") int everySeconds,
                                @CookieParam(COOKIE) String token, @HeaderParam(MARKER) String marker) {
-        requireMarker(marker);
-        String signedIn = signedIn(token);
-        RpcCatalog.Rpc rpc = rpc(service, method);
-        if (rpc.access() != Access.READ || rpc.schema().isClientStreaming() || rpc.schema().isServerStreaming()) {
-            throw failure(ConsoleError.badRequest("method", rpc.fullName() + " is not a read-only unary call, so it is not repeated"));
-        }
+        Prepared call = prepare(service, method, body, token, marker, rpc -> rpc.access() == Access.READ && unaryCall(rpc),
+                "is not a read-only unary call, so it is not repeated");
         if (everySeconds < 1 || everySeconds > 60) {
             throw failure(ConsoleError.badRequest("every", "1..60 seconds, was " + everySeconds));
         }
-        DynamicMessage request = request(rpc, body);
         return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(Duration.ofSeconds(everySeconds))
                 .onOverflow().drop()
-                .onItem().transformToUniAndConcatenate(tick -> calls().unary(signedIn, rpc, request)
+                .onItem().transformToUniAndConcatenate(tick -> calls().unary(call.token(), call.rpc(), call.request())
                         .map(reply -> "{\"message\":" + rpcs().json(reply) + "}")
                         .onFailure().recoverWithItem(f -> errorEvent(ConsoleError.from(f))));
+    }
+
+    /** A request that passed the boundary: the marker, a signed-in token, a known RPC of the right kind, a well-formed message. */
+    private record Prepared(String token, RpcCatalog.Rpc rpc, DynamicMessage request) {
+    }
+
+    private Prepared prepare(String service, String method, String body, String token, String marker,
+                             Predicate<RpcCatalog.Rpc> servedHere, String otherwise) {
+        requireMarker(marker);
+        String signedIn = signedIn(token);
+        RpcCatalog.Rpc rpc = rpc(service, method);
+        if (!servedHere.test(rpc)) {
+            throw failure(ConsoleError.badRequest("method", rpc.fullName() + " " + otherwise));
+        }
+        return new Prepared(signedIn, rpc, request(rpc, body));
+    }
+
+    private boolean unaryCall(RpcCatalog.Rpc rpc) {
+        return !rpc.schema().isClientStreaming() && !rpc.schema().isServerStreaming();
     }
 
     private Multi<String> events(Multi<DynamicMessage> messages) {

@@ -33,47 +33,23 @@ final class GatewayCalls {
         this.deadline = deadline;
     }
 
+    /** A unary call, answered when the call has closed with its status (not at its message, which would cancel it). */
     Uni<DynamicMessage> unary(String token, RpcCatalog.Rpc rpc, DynamicMessage request) {
-        return Uni.createFrom().emitter(emitter -> {
-            ClientCall<DynamicMessage, DynamicMessage> call = newCall(token, rpc, CallOptions.DEFAULT
-                    .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS));
-            AtomicBoolean ended = new AtomicBoolean();
-            emitter.onTermination(() -> {
-                ended.set(true);
-                call.cancel("the console's client went away", null);
-            });
-            ClientCalls.asyncUnaryCall(call, request, new StreamObserver<>() {
-                private DynamicMessage reply;
-
-                @Override
-                public void onNext(DynamicMessage value) {
-                    reply = value;
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    if (!ended.get()) { // after a cancel of ours, the CANCELLED status has nobody to go to
-                        emitter.fail(t);
-                    }
-                }
-
-                @Override
-                public void onCompleted() {
-                    // only now, with the call closed OK: answering at the message would cancel it before its status
-                    emitter.complete(reply);
-                }
-            });
-        });
+        return call(token, rpc, request, CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)).collect().last();
     }
 
     /** A server stream, cancelled when the subscriber (the page's connection) goes away; no deadline. */
     Multi<DynamicMessage> serverStream(String token, RpcCatalog.Rpc rpc, DynamicMessage request) {
+        return call(token, rpc, request, CallOptions.DEFAULT);
+    }
+
+    private Multi<DynamicMessage> call(String token, RpcCatalog.Rpc rpc, DynamicMessage request, CallOptions options) {
         return Multi.createFrom().emitter((MultiEmitter<? super DynamicMessage> emitter) -> {
-            ClientCall<DynamicMessage, DynamicMessage> call = newCall(token, rpc, CallOptions.DEFAULT);
+            ClientCall<DynamicMessage, DynamicMessage> call = newCall(token, rpc, options);
             AtomicBoolean ended = new AtomicBoolean();
             emitter.onTermination(() -> {
                 ended.set(true);
-                call.cancel("the console's client went away", null);
+                call.cancel("the console's client went away", null); // a no-op once the call has closed
             });
             ClientCalls.asyncServerStreamingCall(call, request, new StreamObserver<>() {
                 @Override

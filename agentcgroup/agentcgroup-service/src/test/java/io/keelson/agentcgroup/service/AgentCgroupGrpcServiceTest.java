@@ -60,6 +60,12 @@ class AgentCgroupGrpcServiceTest {
         service.close();
     }
 
+    private void restartOn(CgroupBackend cgroups) throws Exception {
+        service.close();
+        service = InProcessService.start(home, cgroups);
+        stub = service.stub();
+    }
+
     @Test
     void analysesUploadedTracesAndCountsBadRecords() throws Exception {
         AnalyzeTracesResponse r = stub.analyzeTraces(AnalyzeTracesRequest.newBuilder()
@@ -149,9 +155,7 @@ class AgentCgroupGrpcServiceTest {
     @ParameterizedTest
     @EnumSource(value = CgroupBackend.class, names = {"KERNEL", "EMULATED"})
     void toolCallsRunInTheirOwnGroupsAndEveryBadRequestIsNamed(CgroupBackend cgroups) throws Exception {
-        service.close();
-        service = InProcessService.start(home, cgroups);
-        stub = service.stub();
+        restartOn(cgroups);
         List<io.keelson.agentcgroup.v1.SessionEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         AgentCgroupServiceGrpc.newStub(service.channel()).streamEvents(io.keelson.agentcgroup.v1.StreamEventsRequest.newBuilder()
                 .setSessionId("s1").build(), new io.grpc.stub.StreamObserver<>() {
@@ -276,9 +280,7 @@ class AgentCgroupGrpcServiceTest {
     @ParameterizedTest
     @EnumSource(value = CgroupBackend.class, names = {"KERNEL", "EMULATED"})
     void closingASessionEndsItsRunningCallsAndLeavesNoGroup(CgroupBackend cgroups) throws Exception {
-        service.close();
-        service = InProcessService.start(home, cgroups);
-        stub = service.stub();
+        restartOn(cgroups);
         var opened = io.keelson.agentcgroup.v1.ListSessionsRequest.getDefaultInstance();
         Assumptions.assumeTrue(stub.listSessions(opened).getUnsupported().isEmpty(), "sessions need cgroups here");
         stub.createSession(CreateSessionRequest.newBuilder().setSessionId("busy").setPriority(Priority.PRIORITY_LOW).addAllowedCommands("sleep").build());
