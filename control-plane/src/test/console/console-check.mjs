@@ -68,6 +68,9 @@ try {
 
   await visit(admin, 'gpuos', ['cpu-emulated', 'console_add', '#2'], 'gpuos', 4000);
   ok('gpuos: devices, the queue charts and the operator with both versions');
+  await admin.getByRole('button', { name: 'Switch to #2' }).click();
+  await admin.locator('tr', { hasText: 'console_add' }).getByRole('button', { name: 'Switch to #1' }).waitFor({ timeout: 30000 });
+  ok('gpuos: switched console_add to version 2 (the table now offers #1 back)');
   await visit(admin, 'agentcgroup', ['console-s', 'waiting for events'], 'agentcgroup-before');
   await admin.fill('input[name=sessionId]', 'console-s');
   await admin.fill('input[name=argv]', 'echo hello from the console');
@@ -95,7 +98,9 @@ try {
   if (!file.suggestedFilename().endsWith('.json')) throw new Error(`sysom: download named ${file.suggestedFilename()}`);
   ok(`sysom: Chrome trace downloaded as ${file.suggestedFilename()}`);
   await visit(admin, 'schedcp', ['scx_lavd', 'console-workload']);
-  ok('schedcp: catalogue, active scheduler and workloads');
+  await admin.locator('a', { hasText: /^wl-/ }).first().click();
+  await admin.getByText('History of wl-', { exact: false }).waitFor({ timeout: 30000 });
+  ok('schedcp: catalogue, active scheduler, workloads and a workload\'s history');
   await visit(admin, 'wio', ['console-crc', '°C'], 'wio-admin', 3000);
   ok('wio: actors and device telemetry');
   await visit(admin, 'tokens', ['console-viewer']);
@@ -146,7 +151,13 @@ try {
   ok(`viewer: the button is disabled and the gateway refuses the call (${refused.body.message})`);
 
   await visit(admin, 'audit', ['MigrateActor']);
-  ok('audit: the operator\'s migration and the viewer\'s refusal are listed');
+  await admin.fill('input[name=system]', 'wio');
+  await admin.getByRole('button', { name: 'Filter', exact: true }).click();
+  await admin.waitForFunction(() => [...document.querySelectorAll('#page tbody tr td:nth-child(4)')].every(td => td.textContent === 'wio'));
+  const denied = await admin.locator('tr', { hasText: 'MigrateActor' }).filter({ hasText: 'PERMISSION_DENIED' }).count();
+  if (denied < 1) throw new Error('audit: the viewer\'s refused migration is not listed');
+  await admin.screenshot({ path: `${shots}/audit.png`, fullPage: true });
+  ok('audit: filtered to wio, the operator\'s migration and the viewer\'s refusal are listed');
 
   if (problems.length) throw new Error(`console errors:\n  ${problems.join('\n  ')}`);
   ok('no console errors');

@@ -6,10 +6,15 @@ import io.keelson.common.v1.ErrorReason;
 import io.keelson.controlplane.testing.ServiceProcess;
 import io.keelson.controlplane.v1.DeploymentMode;
 import io.keelson.echo.v1.EchoRequest;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,10 +44,25 @@ class ClusterGatewayTest extends GatewayTestBase {
         var notReady = get(readiness);
         assertThat(notReady.statusCode()).isEqualTo(503);
         assertThat(notReady.body()).contains("\"echo\": \"unreachable");
+        // The web console's pages say so, and the rest of the console still works.
+        var consoleDown = consoleCall("keelson.echo.v1.EchoService/Echo", "{\"message\":\"down\"}");
+        assertThat(consoleDown.statusCode()).isEqualTo(503);
+        assertThat(consoleDown.body()).contains("\"code\":\"UNAVAILABLE\"", "system echo", "ERROR_REASON_SYSTEM_UNREACHABLE");
+        assertThat(consoleCall("keelson.controlplane.v1.ControlPlaneService/GetSystemHealth", "{\"system\":\"echo\"}").body())
+                .contains("SERVING_STATE_UNREACHABLE");
 
         echoProcess.restart();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() ->
                 assertThat(echo(viewer).echo(EchoRequest.newBuilder().setMessage("back").build()).getMessage()).isEqualTo("back"));
         assertThat(get(readiness).statusCode()).isEqualTo(200);
+        assertThat(consoleCall("keelson.echo.v1.EchoService/Echo", "{\"message\":\"back\"}").body()).contains("back");
+    }
+
+    @TestHTTPResource("/console/api/rpc/")
+    URI consoleRpc;
+
+    private HttpResponse<String> consoleCall(String method, String json) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(consoleRpc.resolve(method)).POST(HttpRequest.BodyPublishers.ofString(json))
+                .header("Cookie", "keelson_console=" + viewer).header("X-Keelson-Console", "1").build(), HttpResponse.BodyHandlers.ofString());
     }
 }
