@@ -7,14 +7,17 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
+import io.smallrye.health.api.HealthGroup;
 import org.eclipse.microprofile.health.Readiness;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
 /**
- * {@code /q/health}: live while the gateway port is open; ready when the state store answers and
- * every deployed system answers its health probe (systems that are not deployed do not count).
+ * {@code /q/health}: live while the gateway port is open; ready when the state store answers. Each deployed
+ * system's health is the group {@code /q/health/group/systems}, not part of readiness: a replica whose systems
+ * are down still serves everything else (their calls fail fast with UNAVAILABLE), so an orchestrator must not
+ * take it out of service for that.
  */
 @ApplicationScoped
 public class PlatformHealth {
@@ -49,7 +52,7 @@ public class PlatformHealth {
     }
 
     @Produces
-    @Readiness
+    @HealthGroup("systems")
     HealthCheck systems() {
         return () -> {
             HealthCheckResponseBuilder b = HealthCheckResponse.named("systems").up();

@@ -93,6 +93,9 @@ abstract class GatewayTestBase {
     @TestHTTPResource("/q/health/ready")
     URI readiness;
 
+    @TestHTTPResource("/q/health/group/systems")
+    URI systemsHealth;
+
     GatewayClient client;
     String admin;
     String operator;
@@ -304,11 +307,14 @@ abstract class GatewayTestBase {
     }
 
     @Test
-    void readinessReportsEveryRoutedSystem() throws Exception {
-        HttpResponse<String> ready = get(readiness);
+    void systemsHealthReportsEveryRoutedSystemAndReadinessTheStateStore() throws Exception {
+        HttpResponse<String> systems = get(systemsHealth);
 
+        assertThat(systems.statusCode()).isEqualTo(200);
+        assertThat(systems.body()).contains("\"echo\": \"serving").contains("\"gpuos\": \"serving").contains("\"wio\": \"serving");
+        HttpResponse<String> ready = get(readiness);
         assertThat(ready.statusCode()).isEqualTo(200);
-        assertThat(ready.body()).contains("\"echo\": \"serving").contains("\"gpuos\": \"serving").contains("\"wio\": \"serving");
+        assertThat(ready.body()).contains("\"name\": \"state\"").doesNotContain("\"echo\": \"serving");
     }
 
     // ---- helpers ----

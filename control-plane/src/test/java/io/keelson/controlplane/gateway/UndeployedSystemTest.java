@@ -39,7 +39,7 @@ class UndeployedSystemTest {
     @Inject
     Platform platform;
 
-    @TestHTTPResource("/q/health/ready")
+    @TestHTTPResource("/q/health/group/systems")
     URI readiness;
 
     @Test
