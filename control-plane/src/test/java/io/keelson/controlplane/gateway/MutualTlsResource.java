@@ -7,7 +7,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The echo system in its own JVM behind mTLS, and the gateway configured with a client certificate for it. */
+/** The echo system in its own JVM behind mTLS, and the gateway configured with a client certificate for it (from deploy/helm/dev-ca.sh). */
 public class MutualTlsResource implements QuarkusTestResourceLifecycleManager {
 
     private ServiceProcess echo;
@@ -15,7 +15,7 @@ public class MutualTlsResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        certs = TestCertificates.create();
+        certs = TestCertificates.fromDevCa(); // what the Helm chart's trials use
         echo = new ServiceProcess(certs.serverCert(), certs.serverKey(), certs.ca()).start(0);
         return Map.of(
                 "keelson.systems.echo.address", echo.address(),

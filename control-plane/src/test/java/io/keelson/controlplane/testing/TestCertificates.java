@@ -36,6 +36,22 @@ public record TestCertificates(Path ca, Path serverCert, Path serverKey, Path cl
                 dir.resolve("client.pem"), dir.resolve("client.key"));
     }
 
+    /**
+     * The certificates {@code deploy/helm/dev-ca.sh} makes for a cluster's gateway ⇄ systems mTLS (its server
+     * certificate also names 127.0.0.1), so the tests that use them check the script as well.
+     */
+    public static TestCertificates fromDevCa() {
+        try {
+            Path dir = Files.createTempDirectory("keelson-dev-ca");
+            run(Path.of(".").toAbsolutePath(), "bash", "../deploy/helm/dev-ca.sh", "keelson", "test", dir.toString());
+            return new TestCertificates(dir.resolve("ca.crt"), dir.resolve("service.crt"), dir.resolve("service.key"),
+                    dir.resolve("gateway.crt"), dir.resolve("gateway.key"));
+        } catch (IOException e) {
+            Assumptions.abort("openssl is not available to make test certificates: " + e.getMessage());
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void issue(Path dir, String name, String subject, String extensions) throws IOException {
         Files.writeString(dir.resolve(name + ".ext"), extensions);
         run(dir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj", subject);
