@@ -65,7 +65,8 @@ public final class PlatformProcess implements AutoCloseable {
                 }, "platform-log-drain");
                 drain.setDaemon(true);
                 drain.start();
-                return new PlatformProcess(p, Integer.parseInt(m.group(1)), Files.readString(home.resolve("admin-token")).trim(), log);
+                Path token = home.resolve("admin-token"); // only the replica that issued it has one
+                return new PlatformProcess(p, Integer.parseInt(m.group(1)), Files.exists(token) ? Files.readString(token).trim() : "", log);
             }
         }
         throw new IllegalStateException("platform exited before serving: " + p.waitFor());

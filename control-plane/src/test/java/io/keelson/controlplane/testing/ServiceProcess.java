@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,12 +22,23 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final String mainClass;
     private final List<String> tlsArgs;
+    private final Map<String, String> env;
     private Process process;
     private int port;
 
-    private ServiceProcess(Class<?> mainClass, List<String> tlsArgs) {
+    private ServiceProcess(Class<?> mainClass, List<String> tlsArgs, Map<String, String> env) {
         this.mainClass = mainClass.getName();
         this.tlsArgs = tlsArgs;
+        this.env = Map.copyOf(env);
+    }
+
+    private ServiceProcess(Class<?> mainClass, List<String> tlsArgs) {
+        this(mainClass, tlsArgs, Map.of());
+    }
+
+    /** Any system's standalone server ({@code mainClass} takes {@code port}), plaintext, with these environment variables. */
+    public static ServiceProcess of(Class<?> mainClass, Map<String, String> env) {
+        return new ServiceProcess(mainClass, List.of(), env);
     }
 
     /** The echo system, plaintext. */
@@ -51,9 +63,9 @@ public final class ServiceProcess implements AutoCloseable {
                     "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass,
                     Integer.toString(requestedPort)));
             cmd.addAll(tlsArgs);
-            process = new ProcessBuilder(cmd)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+            builder.environment().putAll(env);
+            process = builder.start();
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
             String line;
             while ((line = out.readLine()) != null) {

@@ -11,9 +11,9 @@ import java.util.function.Consumer;
  * stay in order (in-process when embedded, Kafka partitions in cluster mode). {@code StreamEvents} reads them back
  * from the bus, so it shows what every consumer of the topic sees.
  */
-final class SessionEvents {
+public final class SessionEvents {
 
-    static final String TOPIC = "keelson.agentcgroup.session-events";
+    public static final String TOPIC = "keelson.agentcgroup.session-events";
 
     private final EventBus bus;
 
