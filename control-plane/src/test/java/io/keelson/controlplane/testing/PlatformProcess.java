@@ -77,6 +77,16 @@ public final class PlatformProcess implements AutoCloseable {
         return process.info().totalCpuDuration().orElse(java.time.Duration.ZERO);
     }
 
+    /** Resident memory now (VmRSS from /proc), in bytes. */
+    public long residentBytes() {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024).findFirst().orElse(0);
+        } catch (java.io.IOException gone) {
+            return 0;
+        }
+    }
+
     public int gatewayPort() {
         return gatewayPort;
     }

@@ -34,7 +34,8 @@ import java.util.logging.Logger;
  * replication; an event's key picks its partition, so one key's events keep their order. The producer is
  * idempotent ({@code acks=all}): a retried send is not written twice. A subscription reads every partition of its
  * topic from the end as it was when {@link #subscribe} returned (no consumer group: every subscriber sees every
- * event, like the in-process bus), on a thread of its own.
+ * event, like the in-process bus), on a thread of its own. {@link #consume} is the other way to read: a consumer
+ * group, whose members share a topic's partitions and resume from the group's committed position.
  */
 public final class KafkaEventBus implements EventBus {
 
@@ -79,8 +80,11 @@ public final class KafkaEventBus implements EventBus {
         consumer.assign(all);
         consumer.seekToEnd(all);
         all.forEach(consumer::position); // fixes "later" now, not at the first poll
-        Subscription subscription = new Subscription(consumer, key, listener);
-        Thread thread = new Thread(subscription, "event-bus-" + topic);
+        return start(new Subscription(consumer, key, listener, false), "event-bus-" + topic);
+    }
+
+    private static Runnable start(Subscription subscription, String name) {
+        Thread thread = new Thread(subscription, name);
         thread.setDaemon(true);
         thread.start();
         return () -> {
@@ -91,6 +95,22 @@ public final class KafkaEventBus implements EventBus {
                 Thread.currentThread().interrupt();
             }
         };
+    }
+
+    /**
+     * Joins consumer group {@code group} on {@code topic}: the group's members (in any process) share the topic's
+     * partitions, so each event goes to one of them, and a member that leaves hands its partitions to the others.
+     * Positions are committed after the listener has returned for a batch, so an event is handled at least once: after
+     * a crash, what was handed out but not committed is handed out again; a group new to the topic starts at its
+     * beginning. Returns what leaves the group.
+     */
+    public Runnable consume(String topic, String group, Consumer<Event> listener) {
+        ensureTopic(topic);
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topic));
+        return start(new Subscription(consumer, "", listener, true), "event-group-" + group + "-" + topic);
     }
 
     /** Waits until every event published so far is acknowledged by the brokers. */
@@ -124,31 +144,45 @@ public final class KafkaEventBus implements EventBus {
         knownTopics.add(topic);
     }
 
-    /** One subscriber's poll loop. */
+    /** One subscriber's poll loop; a group member's commits its position after each batch its listener handled. */
     private static final class Subscription implements Runnable {
         private final KafkaConsumer<String, byte[]> consumer;
         private final String key;
         private final Consumer<Event> listener;
+        private final boolean commits;
         private volatile boolean stopped;
 
-        Subscription(KafkaConsumer<String, byte[]> consumer, String key, Consumer<Event> listener) {
+        Subscription(KafkaConsumer<String, byte[]> consumer, String key, Consumer<Event> listener, boolean commits) {
             this.consumer = consumer;
             this.key = key;
             this.listener = listener;
+            this.commits = commits;
         }
 
         @Override
         public void run() {
             try (consumer) {
-                while (!stopped) {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        if (key.isEmpty() || key.equals(r.key())) {
-                            deliver(new Event(r.topic(), r.key(), r.value()));
+                try {
+                    while (!stopped) {
+                        var batch = consumer.poll(Duration.ofMillis(200));
+                        for (ConsumerRecord<String, byte[]> r : batch) {
+                            if (key.isEmpty() || key.equals(r.key())) {
+                                deliver(new Event(r.topic(), r.key(), r.value()));
+                            }
+                        }
+                        if (commits && !batch.isEmpty()) {
+                            consumer.commitSync();
                         }
                     }
+                } catch (WakeupException e) {
+                    // stopped, perhaps inside a commit
                 }
-            } catch (WakeupException e) {
-                // stopped
+                if (commits) {
+                    // every batch polled was handed to the listener: leaving, commit it so the next owner starts after it
+                    consumer.commitSync(Duration.ofSeconds(5));
+                }
+            } catch (RuntimeException e) {
+                LOG.warning("event subscription ended: " + e.getMessage());
             }
         }
 

@@ -85,4 +85,68 @@ class KafkaEventBusTest {
             assertThat(all).hasSize(50);
         }
     }
+
+    @Test
+    void aConsumerGroupSharesATopicHandsOverWhenAMemberLeavesAndResumesWhereItCommitted() throws Exception {
+        String topic = "keelson.test.work";
+        try (KafkaEventBus publisher = new KafkaEventBus(broker.bootstrap(), 4, (short) 1);
+             KafkaEventBus one = new KafkaEventBus(broker.bootstrap(), 4, (short) 1);
+             KafkaEventBus two = new KafkaEventBus(broker.bootstrap(), 4, (short) 1)) {
+            List<String> byOne = new CopyOnWriteArrayList<>();
+            List<String> byTwo = new CopyOnWriteArrayList<>();
+            Runnable leaveOne = one.consume(topic, "workers", e -> byOne.add(text(e)));
+            Runnable leaveTwo = two.consume(topic, "workers", e -> byTwo.add(text(e)));
+            // until both members hold partitions (the group has settled), so no rebalance hands anything out twice
+            int warmUp = 0;
+            for (int round = 0; byOne.isEmpty() || byTwo.isEmpty(); round++) {
+                assertThat(round).as("both members assigned within 60 s").isLessThan(300);
+                warmUp += publish(publisher, topic, -12, 12).size();
+                Thread.sleep(200);
+            }
+            int warmedUp = warmUp;
+            await(() -> byOne.size() + byTwo.size() >= warmedUp);
+            byOne.clear();
+            byTwo.clear();
+            List<String> first = publish(publisher, topic, 0, 300);
+            await(() -> byOne.size() + byTwo.size() >= 300);
+            Thread.sleep(500); // anything handed out twice would have arrived by now
+            List<String> both = new ArrayList<>(byOne);
+            both.addAll(byTwo);
+            assertThat(both).as("each event to one member").containsExactlyInAnyOrderElementsOf(first);
+            assertThat(byOne).as("the members share the partitions").isNotEmpty();
+            assertThat(byTwo).isNotEmpty();
+
+            leaveOne.run();
+            byTwo.clear();
+            List<String> second = publish(publisher, topic, 300, 100);
+            await(() -> byTwo.containsAll(second));
+            assertThat(byTwo).as("the member left takes over every partition").containsAll(second);
+
+            leaveTwo.run();
+            List<String> third = publish(publisher, topic, 400, 50);
+            List<String> byThree = new CopyOnWriteArrayList<>();
+            Runnable leaveThree = one.consume(topic, "workers", e -> byThree.add(text(e)));
+            await(() -> byThree.size() >= 50);
+            Thread.sleep(500);
+            assertThat(byThree).as("a member joining later resumes where the group committed").containsExactlyInAnyOrderElementsOf(third);
+            leaveThree.run();
+
+            List<String> byNewGroup = new CopyOnWriteArrayList<>();
+            Runnable leaveNew = two.consume(topic, "auditors", e -> byNewGroup.add(text(e)));
+            await(() -> byNewGroup.size() >= 450 + warmedUp);
+            assertThat(byNewGroup).as("a new group starts at the beginning").hasSize(450 + warmedUp);
+            leaveNew.run();
+        }
+    }
+
+    private static List<String> publish(KafkaEventBus bus, String topic, int from, int count) {
+        List<String> sent = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            String key = "k" + (i % 12);
+            bus.publish(topic, key, StringValue.of(Integer.toString(i)));
+            sent.add(key + ":" + i);
+        }
+        bus.flush();
+        return sent;
+    }
 }
