@@ -6,7 +6,6 @@ import io.grpc.Channel;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.stub.StreamObserver;
 import io.keelson.common.events.KafkaEventBus;
 import io.keelson.common.testing.KafkaBroker;
 import io.keelson.controlplane.testing.GatewayClient;
@@ -14,7 +13,6 @@ import io.keelson.controlplane.testing.PlatformProcess;
 import io.keelson.controlplane.testing.ServiceProcess;
 import io.keelson.controlplane.testing.TestDatabases;
 import io.keelson.echo.v1.EchoRequest;
-import io.keelson.echo.v1.EchoResponse;
 import io.keelson.echo.v1.EchoServiceGrpc;
 import io.keelson.wio.service.WioServer;
 import io.keelson.wio.v1.ListActorsRequest;
@@ -23,6 +21,7 @@ import io.keelson.wio.v1.WioServiceGrpc;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -30,7 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,7 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ClusterBenchmark {
 
     private static final int IN_FLIGHT = 64;
-    private static final long RUN_NANOS = TimeUnit.SECONDS.toNanos(8);
+    private static final Duration RUN = Duration.ofSeconds(8);
     private static final int EVENTS = 200_000;
 
     public static void main(String[] args) throws Exception {
@@ -104,49 +102,8 @@ public final class ClusterBenchmark {
             stubs.add(EchoServiceGrpc.newStub(GatewayClient.withBearer(c, token)));
         }
         try {
-            Semaphore window = new Semaphore(IN_FLIGHT);
-            AtomicLong failures = new AtomicLong();
-            long[] latencies = new long[4_000_000];
-            AtomicInteger recorded = new AtomicInteger();
-            long start = System.nanoTime();
-            long end = start + RUN_NANOS;
-            int i = 0;
-            while (System.nanoTime() < end) {
-                window.acquire();
-                String message = "c" + i;
-                long sent = System.nanoTime();
-                stubs.get(i++ % stubs.size()).echo(EchoRequest.newBuilder().setMessage(message).build(), new StreamObserver<>() {
-                    @Override
-                    public void onNext(EchoResponse reply) {
-                        if (!reply.getMessage().equals(message)) {
-                            failures.incrementAndGet();
-                        }
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        failures.incrementAndGet();
-                        window.release();
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        int at = recorded.getAndIncrement();
-                        if (at < latencies.length) {
-                            latencies[at] = System.nanoTime() - sent;
-                        }
-                        window.release();
-                    }
-                });
-            }
-            window.acquire(IN_FLIGHT);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            if (failures.get() > 0) {
-                throw new IllegalStateException(name + ": " + failures.get() + " calls failed or returned a wrong reply");
-            }
-            long[] sorted = Arrays.copyOf(latencies, Math.min(recorded.get(), latencies.length));
-            Arrays.sort(sorted);
-            Load l = new Load(name, recorded.get() / seconds, pct(sorted, 0.5), pct(sorted, 0.99), pct(sorted, 0.999));
+            EchoLoad.Stats run = EchoLoad.run(stubs, IN_FLIGHT, Duration.ZERO, RUN, () -> Duration.ZERO);
+            Load l = new Load(name, run.callsPerSecond(), run.percentileMicros(0.5), run.percentileMicros(0.99), run.percentileMicros(0.999));
             System.out.printf(Locale.ROOT, "measured %-10s %.0f calls/s, p99 %.0f us%n", name, l.callsPerSecond(), l.p99());
             return l;
         } finally {
@@ -210,7 +167,7 @@ public final class ClusterBenchmark {
             Arrays.sort(sorted);
             System.out.printf(Locale.ROOT, "Kafka end to end: %d events (16 keys) published in %.2f s and all received in order within "
                             + "their key after %.2f s: %.0f events/s; publish-to-receive p50 %.1f ms, p99 %.1f ms%n",
-                    EVENTS, published, seconds, EVENTS / seconds, pct(sorted, 0.5) / 1000, pct(sorted, 0.99) / 1000);
+                    EVENTS, published, seconds, EVENTS / seconds, EchoLoad.percentileMicros(sorted, 0.5) / 1000, EchoLoad.percentileMicros(sorted, 0.99) / 1000);
         }
     }
 
@@ -267,9 +224,5 @@ public final class ClusterBenchmark {
         channels.forEach(ManagedChannel::shutdownNow);
         System.out.printf(Locale.ROOT, "soak: %d minutes, %d calls (%.0f/s), %d errors%n", minutes, calls.get(),
                 calls.get() / (minutes * 60.0), errors.get());
-    }
-
-    private static double pct(long[] sorted, double q) {
-        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1_000.0;
     }
 }

@@ -4,7 +4,6 @@ import io.grpc.Channel;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.stub.StreamObserver;
 import io.keelson.controlplane.testing.ServiceProcess;
 import io.keelson.controlplane.testing.GatewayClient;
 import io.keelson.controlplane.testing.PlatformProcess;
@@ -16,11 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -47,9 +45,6 @@ public final class GatewayBenchmark {
      */
     record Result(String name, double p50Micros, double p99Micros, double p999Micros, double callsPerSecond,
                   double serverCpuMicrosPerCall) {
-    }
-
-    private record Throughput(double callsPerSecond, double serverCpuMicrosPerCall) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -112,8 +107,10 @@ public final class GatewayBenchmark {
                 nanos[i] = System.nanoTime() - start;
             }
             Arrays.sort(nanos);
-            Throughput t = throughput(EchoServiceGrpc.newStub(channel), serverCpu);
-            Result r = new Result(name, percentile(nanos, 0.50), percentile(nanos, 0.99), percentile(nanos, 0.999),
+            // Calls per second with WINDOW in flight, after a second of warm-up.
+            EchoLoad.Stats t = EchoLoad.run(List.of(EchoServiceGrpc.newStub(channel)), WINDOW, Duration.ofSeconds(1),
+                    Duration.ofNanos(THROUGHPUT_NANOS), serverCpu);
+            Result r = new Result(name, EchoLoad.percentileMicros(nanos, 0.50), EchoLoad.percentileMicros(nanos, 0.99), EchoLoad.percentileMicros(nanos, 0.999),
                     t.callsPerSecond(), t.serverCpuMicrosPerCall());
             System.out.printf(Locale.ROOT, "measured %-40s p50 %.1f us, %.0f calls/s%n", name, r.p50Micros(), r.callsPerSecond());
             return r;
@@ -128,59 +125,5 @@ public final class GatewayBenchmark {
         if (!reply.getMessage().equals(message)) {
             throw new IllegalStateException("wrong reply: sent " + message + ", got " + reply.getMessage());
         }
-    }
-
-    /** Calls per second with {@value #WINDOW} in flight; every reply checked, any error aborts the run. */
-    private static Throughput throughput(EchoServiceGrpc.EchoServiceStub stub, Supplier<Duration> serverCpu) throws InterruptedException {
-        Semaphore window = new Semaphore(WINDOW);
-        AtomicLong done = new AtomicLong();
-        AtomicLong failures = new AtomicLong();
-        long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        long countedFrom = -1;
-        long countedStart = 0;
-        Duration cpuAtStart = Duration.ZERO;
-        long end = warmupEnd + THROUGHPUT_NANOS;
-        int i = 0;
-        while (System.nanoTime() < end) {
-            if (countedFrom < 0 && System.nanoTime() >= warmupEnd) {
-                countedFrom = done.get();
-                countedStart = System.nanoTime();
-                cpuAtStart = serverCpu.get();
-            }
-            window.acquire();
-            String message = "t" + (i++);
-            stub.echo(EchoRequest.newBuilder().setMessage(message).build(), new StreamObserver<>() {
-                @Override
-                public void onNext(EchoResponse reply) {
-                    if (!reply.getMessage().equals(message)) {
-                        failures.incrementAndGet();
-                    }
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    failures.incrementAndGet();
-                    window.release();
-                }
-
-                @Override
-                public void onCompleted() {
-                    done.incrementAndGet();
-                    window.release();
-                }
-            });
-        }
-        long countedEnd = System.nanoTime();
-        long counted = done.get() - countedFrom;
-        Duration cpuUsed = serverCpu.get().minus(cpuAtStart);
-        window.acquire(WINDOW);
-        if (failures.get() > 0) {
-            throw new IllegalStateException(failures.get() + " calls failed or returned a wrong reply");
-        }
-        return new Throughput(counted / ((countedEnd - countedStart) / 1e9), cpuUsed.toNanos() / 1e3 / counted);
-    }
-
-    private static double percentile(long[] sorted, double q) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1_000.0;
     }
 }
