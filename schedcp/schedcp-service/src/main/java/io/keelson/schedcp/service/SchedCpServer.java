@@ -4,11 +4,12 @@ import io.keelson.common.grpc.ServiceMain;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * schedcp as its own process (cluster mode: a DaemonSet beside each node's kernel, behind the control plane's
  * gateway): {@code SchedCpServer PORT [cert.pem key.pem client-ca.pem]}; state in {@code $KEELSON_SCHEDCP_STATE}
- * (default ./schedcp), scheduler binaries from {@code $KEELSON_SCHEDCP_SCHEDULERS_DIR} (default /usr/bin). With
+ * (default {@code $KEELSON_HOME/schedcp}, like every standalone service's state), scheduler binaries from {@code $KEELSON_SCHEDCP_SCHEDULERS_DIR} (default /usr/bin). With
  * {@code $KEELSON_SCHEDCP_JDBC_URL} (and {@code _USER}, {@code _PASSWORD}, {@code _SCHEMA}, default schedcp) workload
  * history and created schedulers live in that PostgreSQL database, shared by every node.
  */
@@ -18,7 +19,7 @@ public final class SchedCpServer {
     }
 
     public static void main(String[] args) throws Exception {
-        Path state = Path.of(System.getenv().getOrDefault("KEELSON_SCHEDCP_STATE", "schedcp"));
+        Path state = Optional.ofNullable(System.getenv("KEELSON_SCHEDCP_STATE")).map(Path::of).orElse(ServiceMain.home().resolve("schedcp"));
         Path schedulers = Path.of(System.getenv().getOrDefault("KEELSON_SCHEDCP_SCHEDULERS_DIR", "/usr/bin"));
         String url = System.getenv("KEELSON_SCHEDCP_JDBC_URL");
         SchedCpSystem system;
