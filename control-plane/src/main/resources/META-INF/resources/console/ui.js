@@ -16,13 +16,11 @@ export function el(spec, attrs = {}, ...children) {
   return node;
 }
 
-/** BACKEND_CGROUP_V1 -> "cgroup v1"; ROLE_ADMIN -> "admin": enum names as people say them. */
-export function pretty(value, prefix) {
+/** An enum value as people say it: pretty('BACKEND_CGROUP_V1', 'BACKEND_') is "cgroup v1". */
+export function pretty(value, prefix = '') {
   if (value == null) return '';
-  let s = String(value);
-  if (prefix && s.startsWith(prefix)) s = s.slice(prefix.length);
-  else s = s.replace(/^[A-Z]+(_[A-Z]+)?_(?=[A-Z0-9])/, m => (/^(BACKEND|ROLE|STATE|SIDE|ACTOR_STATE|JOB_STATE|SERVING_STATE|DEPLOYMENT_MODE|EVENT_KIND|PRIORITY|FAULT_CLASS|LAYER|DECISION)_$/.test(m) ? '' : m));
-  return s.toLowerCase().replace(/_/g, ' ');
+  const s = String(value);
+  return (prefix && s.startsWith(prefix) ? s.slice(prefix.length) : s).toLowerCase().replace(/_/g, ' ');
 }
 
 export const backend = b => pretty(b, 'BACKEND_').replace('cpu emulated', 'cpu-emulated');
