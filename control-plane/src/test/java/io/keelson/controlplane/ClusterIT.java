@@ -175,8 +175,12 @@ class ClusterIT {
 
                 // A replica killed mid-load: its clients fail fast, the other replica serves everything.
                 a.kill();
-                assertFailsFast(() -> GpuOsServiceGrpc.newBlockingStub(viaA).withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .listDevices(ListDevicesRequest.getDefaultInstance()));
+                // a client connecting to it now is refused at once (a call already on the old connection may end
+                // UNKNOWN "channel closed" instead: grpc-java's report of a connection lost under it)
+                try (GatewayClient dead = GatewayClient.connect(a.gatewayPort())) {
+                    assertFailsFast(() -> GpuOsServiceGrpc.newBlockingStub(dead.as(operator)).withDeadlineAfter(10, TimeUnit.SECONDS)
+                            .listDevices(ListDevicesRequest.getDefaultInstance()));
+                }
                 int afterKill = acknowledged.size();
                 await().atMost(java.time.Duration.ofSeconds(30)).until(() -> acknowledged.size() >= afterKill + 20);
                 loading.set(false);

@@ -167,7 +167,10 @@ final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
             public void onClose(Status status, Metadata trailers) {
                 boolean transportFailure;
                 synchronized (Relay.this) {
-                    transportFailure = !headersReceived && status.getCode() == Status.Code.UNAVAILABLE;
+                    // a connection that dies as the call starts is reported by grpc-java as UNKNOWN "channel closed"
+                    // with the channel's exception as cause; an application's UNKNOWN carries no local cause
+                    transportFailure = !headersReceived && (status.getCode() == Status.Code.UNAVAILABLE
+                            || status.getCode() == Status.Code.UNKNOWN && status.getCause() instanceof java.nio.channels.ClosedChannelException);
                 }
                 if (transportFailure) {
                     // The system never answered: name it, and let the next call reconnect at once

@@ -1,8 +1,10 @@
 package io.keelson.acrfence.service;
 
 import io.keelson.common.grpc.ServiceMain;
+import io.keelson.common.jdbc.PostgresPool;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * acrfence as its own process (cluster mode):
@@ -40,19 +42,10 @@ public final class AcrFenceServer {
         Path home = ServiceMain.home().resolve("acrfence");
         java.util.Set<String> toolHosts = System.getenv().containsKey("KEELSON_ACRFENCE_TOOL_HOSTS")
                 ? java.util.Set.of(System.getenv("KEELSON_ACRFENCE_TOOL_HOSTS").split(",")) : AcrFenceSystem.DEFAULT_TOOL_HOSTS;
-        String url = System.getenv("KEELSON_ACRFENCE_JDBC_URL");
-        AcrFenceSystem system;
-        if (url == null || url.isBlank()) {
-            system = AcrFenceSystem.start(home, toolHosts, failpoint(System.getenv().getOrDefault("KEELSON_ACRFENCE_FAILPOINT", "")));
-        } else {
-            org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
-            ds.setUrl(url);
-            ds.setUser(System.getenv().getOrDefault("KEELSON_ACRFENCE_JDBC_USER", "keelson"));
-            ds.setPassword(System.getenv().getOrDefault("KEELSON_ACRFENCE_JDBC_PASSWORD", ""));
-            String schema = System.getenv().getOrDefault("KEELSON_ACRFENCE_JDBC_SCHEMA", "acrfence");
-            ds.setCurrentSchema(schema);
-            system = AcrFenceSystem.startOnPostgres(home, ds, schema, toolHosts);
-        }
+        Optional<PostgresPool.Pooled> database = PostgresPool.fromEnv(System.getenv(), "ACRFENCE", "acrfence");
+        AcrFenceSystem system = database.isEmpty()
+                ? AcrFenceSystem.start(home, toolHosts, failpoint(System.getenv().getOrDefault("KEELSON_ACRFENCE_FAILPOINT", "")))
+                : AcrFenceSystem.startOnPostgres(home, database.get().dataSource(), database.get().schema(), toolHosts);
         ServiceMain.serve(ServiceMain.start(args, system.service()), system::close);
     }
 }

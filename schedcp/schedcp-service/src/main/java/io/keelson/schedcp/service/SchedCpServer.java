@@ -1,7 +1,7 @@
 package io.keelson.schedcp.service;
 
 import io.keelson.common.grpc.ServiceMain;
-import org.postgresql.ds.PGSimpleDataSource;
+import io.keelson.common.jdbc.PostgresPool;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -21,19 +21,9 @@ public final class SchedCpServer {
     public static void main(String[] args) throws Exception {
         Path state = Optional.ofNullable(System.getenv("KEELSON_SCHEDCP_STATE")).map(Path::of).orElse(ServiceMain.home().resolve("schedcp"));
         Path schedulers = Path.of(System.getenv().getOrDefault("KEELSON_SCHEDCP_SCHEDULERS_DIR", "/usr/bin"));
-        String url = System.getenv("KEELSON_SCHEDCP_JDBC_URL");
-        SchedCpSystem system;
-        if (url == null || url.isBlank()) {
-            system = SchedCpSystem.start(state, schedulers);
-        } else {
-            PGSimpleDataSource ds = new PGSimpleDataSource();
-            ds.setUrl(url);
-            ds.setUser(System.getenv().getOrDefault("KEELSON_SCHEDCP_JDBC_USER", "keelson"));
-            ds.setPassword(System.getenv().getOrDefault("KEELSON_SCHEDCP_JDBC_PASSWORD", ""));
-            String schema = System.getenv().getOrDefault("KEELSON_SCHEDCP_JDBC_SCHEMA", "schedcp");
-            ds.setCurrentSchema(schema);
-            system = SchedCpSystem.startOnPostgres(state, schedulers, ds, schema);
-        }
+        Optional<PostgresPool.Pooled> database = PostgresPool.fromEnv(System.getenv(), "SCHEDCP", "schedcp");
+        SchedCpSystem system = database.isEmpty() ? SchedCpSystem.start(state, schedulers)
+                : SchedCpSystem.startOnPostgres(state, schedulers, database.get().dataSource(), database.get().schema());
         ServiceMain.serve(ServiceMain.start(args, system.service()), system::close);
     }
 }
