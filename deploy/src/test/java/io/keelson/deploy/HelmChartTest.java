@@ -149,6 +149,25 @@ class HelmChartTest {
     }
 
     @Test
+    void onlyTheGatewayReachesTheSystemsAndOnlyTheReleaseItsBundledServices() throws Exception {
+        List<JsonNode> objects = render("ci/bundled-values.yaml");
+        Map<String, Integer> ports = Map.of("gpuos", 7001, "acrfence", 7002, "sysom", 7003, "wio", 7004, "agentcgroup", 7005, "schedcp", 7006);
+        for (var system : ports.entrySet()) {
+            JsonNode policy = find(objects, "NetworkPolicy", "keelson-" + system.getKey());
+            assertThat(policy.at("/spec/podSelector/matchLabels").path("app.kubernetes.io/component").asText()).isEqualTo(system.getKey());
+            assertThat(list(policy.at("/spec/ingress"))).singleElement().satisfies(rule -> {
+                assertThat(list(rule.path("from"))).singleElement().satisfies(from ->
+                        assertThat(from.at("/podSelector/matchLabels").path("app.kubernetes.io/component").asText()).isEqualTo("control-plane"));
+                assertThat(list(rule.path("ports"))).extracting(p -> p.path("port").asInt()).containsExactly(system.getValue());
+            });
+        }
+        assertThat(find(objects, "NetworkPolicy", "keelson-postgresql").at("/spec/ingress/0/from/0/podSelector/matchLabels")
+                .path("app.kubernetes.io/instance").asText()).isEqualTo("keelson");
+        find(objects, "NetworkPolicy", "keelson-kafka");
+        assertThat(names(render("", "--set", "networkPolicy.enabled=false"))).noneMatch(n -> n.startsWith("NetworkPolicy/"));
+    }
+
+    @Test
     void gpuValuesPutGpuosOnGpuNodesWithAGpuEach() throws Exception {
         JsonNode gpuos = find(render("ci/gpu-values.yaml"), "Deployment", "keelson-gpuos");
         assertThat(container(gpuos).at("/resources/limits").path("nvidia.com/gpu").asInt()).isEqualTo(1);
