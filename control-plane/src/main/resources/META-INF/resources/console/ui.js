@@ -164,7 +164,8 @@ export function barChart(title, categories, values, unit) {
   const xs = categories.map((_, i) => i);
   const plot = new uPlot({
     title, width: 640, height: 240,
-    scales: { x: { time: false, range: [-0.5, categories.length - 0.5] } },
+    // bars start at zero: a bar's height is its value, not its distance from the smallest one
+    scales: { x: { time: false, range: [-0.5, categories.length - 0.5] }, y: { range: (u, min, max) => [0, Math.max(1, max) * 1.1] } },
     series: [{}, { label: unit, stroke: '#2f6fde', fill: 'rgba(47,111,222,0.35)', paths: uPlot.paths.bars({ size: [0.6, 60] }), points: { show: false } }],
     axes: [{ values: (u, splits) => splits.map(i => categories[i] ?? ''), splits: () => xs }, {}],
   }, [xs, values], holder);
