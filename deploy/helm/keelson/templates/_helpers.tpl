@@ -99,6 +99,14 @@ valueFrom:
 {{- end }}
 {{- end -}}
 
+{{- /* A standalone service's PostgreSQL connection: KEELSON_<SYS>_JDBC_URL, _USER, _PASSWORD (from the Secret). */ -}}
+{{- define "keelson.jdbcEnv" -}}
+- {name: KEELSON_{{ upper .system }}_JDBC_URL, value: {{ include "keelson.postgresUrl" .root | quote }}}
+- {name: KEELSON_{{ upper .system }}_JDBC_USER, value: {{ .root.Values.postgresql.user | quote }}}
+- name: KEELSON_{{ upper .system }}_JDBC_PASSWORD
+  {{- include "keelson.postgresPassword" .root | nindent 2 }}
+{{- end -}}
+
 {{- define "keelson.kafkaBootstrap" -}}
 {{- if .Values.kafka.bundled.enabled -}}
 {{ include "keelson.fullname" . }}-kafka:9092

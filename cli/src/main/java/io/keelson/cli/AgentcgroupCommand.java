@@ -5,6 +5,7 @@ import io.keelson.agentcgroup.v1.AgentCgroupServiceGrpc;
 import io.keelson.agentcgroup.v1.GetSessionUsageRequest;
 import io.keelson.agentcgroup.v1.ListSessionsRequest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "agentcgroup", mixinStandardHelpOptions = true, description = "Agent sandboxes: a session's usage and its tool calls.",
@@ -13,9 +14,16 @@ final class AgentcgroupCommand {
 
     @Command(name = "sessions", mixinStandardHelpOptions = true, description = "Every open session with its memory now, the live policy and the backend.")
     static final class Sessions extends GatewayCall {
+        @Option(names = "--closed", description = "also this many of the most recently closed sessions, where the service keeps them "
+                + "(PostgreSQL, cluster mode; 0..1000, default 0)")
+        int closed;
+
         @Override
         MessageOrBuilder call(Gateway gateway) {
-            return gateway.stub(AgentCgroupServiceGrpc::newBlockingStub).listSessions(ListSessionsRequest.getDefaultInstance());
+            if (closed < 0 || closed > 1000) {
+                throw new KeelsonCli.UsageError("--closed: 0..1000, was " + closed);
+            }
+            return gateway.stub(AgentCgroupServiceGrpc::newBlockingStub).listSessions(ListSessionsRequest.newBuilder().setClosedLimit(closed).build());
         }
     }
 

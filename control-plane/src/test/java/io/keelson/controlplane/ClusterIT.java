@@ -91,8 +91,8 @@ class ClusterIT {
             systems.put("wio", ServiceProcess.of(WioServer.class, with(common, "KEELSON_HOME", dir.resolve("wio").toString())));
             systems.put("gpuos", ServiceProcess.of(GpuOsServer.class, with(common, "KEELSON_HOME", dir.resolve("gpuos").toString())));
             systems.put("sysom", ServiceProcess.of(SysomServer.class, with(common, "KEELSON_HOME", dir.resolve("sysom").toString())));
-            systems.put("agentcgroup", ServiceProcess.of(AgentCgroupServer.class, with(with(common, "KEELSON_HOME", dir.resolve("agentcgroup").toString()),
-                    "KEELSON_AGENTCGROUP_BACKEND", "emulated")));
+            systems.put("agentcgroup", ServiceProcess.of(AgentCgroupServer.class, with(with(with(jdbc(common, "AGENTCGROUP", pg, "acg_" + schemaSuffix),
+                    "KEELSON_HOME", dir.resolve("agentcgroup").toString()), "KEELSON_AGENTCGROUP_BACKEND", "emulated"), "KEELSON_NODE_NAME", "node-a")));
             systems.put("acrfence", ServiceProcess.of(AcrFenceServer.class, jdbc(common, "ACRFENCE", pg, "acr_" + schemaSuffix)));
             systems.put("schedcp", ServiceProcess.of(SchedCpServer.class, with(jdbc(common, "SCHEDCP", pg, "sched_" + schemaSuffix),
                     "KEELSON_SCHEDCP_STATE", dir.resolve("schedcp").toString())));
@@ -201,6 +201,16 @@ class ClusterIT {
                 assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(60);
                 System.out.printf("cluster: %d effects acknowledged through two replicas across both kills, all %d in the journal%n",
                         acknowledged.size(), journal.size());
+
+                // The node service killed with a session open: back on the same database, it says the session ended with it.
+                systems.get("agentcgroup").kill();
+                systems.get("agentcgroup").restart();
+                await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+                    var closed = AgentCgroupServiceGrpc.newBlockingStub(viaB).listSessions(ListSessionsRequest.newBuilder().setClosedLimit(10).build())
+                            .getClosedList();
+                    assertThat(closed).extracting(x -> x.getSessionId() + "@" + x.getNode()).containsExactly("cluster-s@node-a");
+                    assertThat(closed.get(0).getReason()).contains("restarted");
+                });
 
                 // The killed replica comes back on the same database: the operator's token still works there.
                 try (PlatformProcess again = PlatformProcess.start(JAR, dir.resolve("a2"), config, database);

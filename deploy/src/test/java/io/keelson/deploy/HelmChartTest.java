@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -188,8 +189,15 @@ class HelmChartTest {
         assertThat(env.get("KEELSON_EVENTS_KAFKA_BOOTSTRAP").path("value").asText()).startsWith("kafka-0.kafka.svc:9092");
         assertThat(env.get("KEELSON_EVENTS_KAFKA_REPLICATION").path("value").asText()).isEqualTo("3");
         assertThat(cp.at("/spec/replicas").asInt()).isEqualTo(3);
-        assertThat(env(container(find(objects, "Deployment", "keelson-acrfence"))).get("KEELSON_ACRFENCE_JDBC_URL").path("value").asText())
-                .isEqualTo("jdbc:postgresql://pg.db.svc:5432/keelson");
+        // every durable store of a standalone service is in the same PostgreSQL
+        for (Map.Entry<String, String> kind : Map.of("acrfence", "Deployment", "schedcp", "DaemonSet", "agentcgroup", "DaemonSet").entrySet()) {
+            Map<String, JsonNode> serviceEnv = env(container(find(objects, kind.getValue(), "keelson-" + kind.getKey())));
+            String prefix = "KEELSON_" + kind.getKey().toUpperCase(Locale.ROOT) + "_JDBC_";
+            assertThat(serviceEnv.get(prefix + "URL").path("value").asText()).as(kind.getKey()).isEqualTo("jdbc:postgresql://pg.db.svc:5432/keelson");
+            assertThat(serviceEnv.get(prefix + "PASSWORD").at("/valueFrom/secretKeyRef/name").asText()).as(kind.getKey()).isEqualTo("keelson-db");
+        }
+        assertThat(env(container(find(objects, "DaemonSet", "keelson-agentcgroup"))).get("KEELSON_NODE_NAME").at("/valueFrom/fieldRef/fieldPath")
+                .asText()).as("sessions are recorded as their node's").isEqualTo("spec.nodeName");
         assertThat(container(cp).path("image").asText()).isEqualTo("registry.example.com/keelson/control-plane:0.1.0");
         find(objects, "ServiceMonitor", "keelson-control-plane");
         assertThat(objects).noneMatch(o -> o.path("kind").asText().equals("StatefulSet"));

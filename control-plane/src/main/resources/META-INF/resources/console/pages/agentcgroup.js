@@ -19,14 +19,21 @@ export async function render(root, ctx) {
   let chart = null;
   let names = [];
   const pendingMarks = [];
-  const sessionWatch = watch(S.agentcgroup, 'ListSessions', {}, 1, s => {
+  const sessionWatch = watch(S.agentcgroup, 'ListSessions', { closedLimit: 10 }, 1, s => {
     fill(sessions.body,
       el('p', {}, 'backend ', el('span.badge.backend', { 'data-backend': s.backend }, backend(s.backend)), s.unsupported ? ` — ${s.unsupported}` : ''),
       table(s.sessions, [
         ['session', x => x.sessionId], ['priority', x => pretty(x.priority, 'PRIORITY_')], ['memory now', x => bytes(x.memoryBytes)],
         ['peak', x => bytes(x.peakMemoryBytes)], ['tool calls running', x => num(x.callsRunning)], ['finished', x => num(x.callsFinished)],
         ['OOM kills', x => num(x.oomKills)],
-      ], 'no open sessions'));
+      ], 'no open sessions'),
+      // kept only where the service has its ledger in PostgreSQL (cluster mode)
+      s.closed.length ? el('h3', {}, 'Recently closed') : '',
+      s.closed.length ? table(s.closed, [
+        ['session', x => x.sessionId], ['node', x => x.node], ['priority', x => pretty(x.priority, 'PRIORITY_')],
+        ['closed', x => new Date(x.closedAt).toLocaleString()], ['why', x => x.reason], ['calls', x => num(x.callsFinished)],
+        ['OOM kills', x => num(x.oomKills)],
+      ]) : '');
     fill(policy.body, el('p', {}, el('b', {}, s.policy || '—'), ' ', s.policySettings || ''),
       el('p.muted', {}, `memory budget ${bytes(s.memoryBudgetBytes)}`), policyForm(ctx, s));
     const ids = s.sessions.map(x => x.sessionId);

@@ -94,6 +94,9 @@ class KeelsonCliTest {
         Run badFlag = keelson(operator, "wio", "migrate", "x", "--to", "moon");
         assertThat(badFlag.code()).isEqualTo(2);
         assertThat(badFlag.err()).contains("--to");
+        Run badClosed = keelson(operator, "agentcgroup", "sessions", "--closed", "5000");
+        assertThat(badClosed.code()).isEqualTo(2);
+        assertThat(badClosed.err()).contains("--closed");
         Run noToken = keelson("", "status");
         assertThat(noToken.code()).isEqualTo(2);
         assertThat(noToken.err()).contains("KEELSON_TOKEN");

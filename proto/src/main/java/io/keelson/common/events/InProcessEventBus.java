@@ -40,4 +40,10 @@ public final class InProcessEventBus implements EventBus {
         subscribers.add(s);
         return () -> subscribers.remove(s);
     }
+
+    /** How many subscriptions {@code topic} has now (e.g. to know a stream that subscribes asynchronously is listening). */
+    public int subscribers(String topic) {
+        List<Subscriber> subscribers = topics.get(topic);
+        return subscribers == null ? 0 : subscribers.size();
+    }
 }

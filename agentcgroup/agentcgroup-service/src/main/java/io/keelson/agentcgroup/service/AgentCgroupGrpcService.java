@@ -34,6 +34,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.keelson.agentcgroup.core.sandbox.ResourceHint;
 import io.keelson.agentcgroup.core.sandbox.SandboxException;
+import io.keelson.agentcgroup.core.sandbox.SessionLedger;
 import io.keelson.agentcgroup.core.sandbox.SessionRegistry;
 import io.keelson.agentcgroup.core.sandbox.ToolCallResult;
 import io.keelson.agentcgroup.v1.CallRecord;
@@ -44,6 +45,7 @@ import io.keelson.agentcgroup.v1.SetPolicyResponse;
 import io.keelson.agentcgroup.v1.StreamEventsRequest;
 import io.keelson.agentcgroup.v1.GetSessionUsageRequest;
 import io.keelson.agentcgroup.v1.GetSessionUsageResponse;
+import io.keelson.agentcgroup.v1.ClosedSession;
 import io.keelson.agentcgroup.v1.ListSessionsRequest;
 import io.keelson.agentcgroup.v1.ListSessionsResponse;
 import io.keelson.agentcgroup.v1.CloseSessionRequest;
@@ -152,7 +154,10 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
 
     /** Runs a unary handler: its value is the reply; a refusal becomes the matching status. */
     private static <T> void unary(StreamObserver<T> out, java.util.function.Supplier<T> handler) {
-        UnaryCall.respond(out, handler, e -> e instanceof SandboxException s ? Optional.of(status(s)) : Optional.empty());
+        UnaryCall.respond(out, handler, e -> e instanceof SandboxException s ? Optional.of(status(s))
+                : e instanceof SessionLedger.Unavailable u
+                ? Optional.of(GrpcErrors.of(Status.Code.UNAVAILABLE, ErrorReason.ERROR_REASON_STORE_UNAVAILABLE, u.getMessage()))
+                : Optional.empty());
     }
 
 
@@ -247,6 +252,9 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
     @Override
     public void listSessions(ListSessionsRequest request, StreamObserver<ListSessionsResponse> out) {
         unary(out, () -> {
+            if (request.getClosedLimit() < 0 || request.getClosedLimit() > 1000) {
+                throw GrpcErrors.invalidArgument(List.of(GrpcErrors.violation("closed_limit", "0..1000, was " + request.getClosedLimit())));
+            }
             ListSessionsResponse.Builder b = ListSessionsResponse.newBuilder().setUnsupported(unsupported).setBackend(cgroupBackend);
             sessions.ifPresent(registry -> registry.sessions().stream()
                     .sorted(Comparator.comparing(SessionRegistry.Session::id))
@@ -258,8 +266,21 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
                         }
                     }));
             policy.ifPresent(live -> b.setPolicy(live.policy()).setPolicySettings(live.describe()).setMemoryBudgetBytes(live.budget()));
+            if (request.getClosedLimit() > 0) {
+                sessions.ifPresent(registry -> {
+                    registry.ledger().closed(request.getClosedLimit()).forEach(c -> b.addClosed(ClosedSession.newBuilder().setSessionId(c.id()).setNode(c.node())
+                            .setPriority(c.priority() == Priority.HIGH ? io.keelson.agentcgroup.v1.Priority.PRIORITY_HIGH
+                                    : io.keelson.agentcgroup.v1.Priority.PRIORITY_LOW)
+                            .setOpenedAt(timestamp(c.openedAt())).setClosedAt(timestamp(c.closedAt())).setReason(c.reason())
+                            .setCallsFinished(c.callsFinished()).setOomKills(c.oomKills())));
+                });
+            }
             return b.build();
         });
+    }
+
+    private static com.google.protobuf.Timestamp timestamp(java.time.Instant at) {
+        return com.google.protobuf.Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
     }
 
     private GetSessionUsageResponse.Builder usage(SessionRegistry.Usage u) {

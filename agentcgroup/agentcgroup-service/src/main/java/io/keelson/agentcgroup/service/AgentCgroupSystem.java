@@ -6,6 +6,7 @@ import io.keelson.agentcgroup.core.cgroup.Cgroups;
 import io.keelson.agentcgroup.core.cgroup.FakeCgroupFs;
 import io.keelson.agentcgroup.core.live.PressureWatch;
 import io.keelson.agentcgroup.core.sandbox.CommandPolicy;
+import io.keelson.agentcgroup.core.sandbox.SessionLedger;
 import io.keelson.agentcgroup.core.sandbox.SessionRegistry;
 import io.keelson.agentcgroup.core.sandbox.ToolCallRunner;
 import io.keelson.common.events.EventBus;
@@ -97,6 +98,12 @@ public final class AgentCgroupSystem implements AutoCloseable {
 
     /** As {@link #start(Path, Set, CgroupBackend)}, publishing session and tool-call events on {@code bus}. */
     public static AgentCgroupSystem start(Path stateDirectory, Set<String> allowedCommands, CgroupBackend choice, EventBus bus) {
+        return start(stateDirectory, allowedCommands, choice, bus, SessionLedger.NONE, "local");
+    }
+
+    /** As {@link #start(Path, Set, CgroupBackend, EventBus)}, keeping sessions and calls in {@code ledger} as {@code node}'s. */
+    public static AgentCgroupSystem start(Path stateDirectory, Set<String> allowedCommands, CgroupBackend choice, EventBus bus,
+                                          SessionLedger ledger, String node) {
         String root = rootName(stateDirectory);
         String unusable = "";
         if (choice != CgroupBackend.EMULATED) {
@@ -105,7 +112,7 @@ public final class AgentCgroupSystem implements AutoCloseable {
             unusable = layout instanceof CgroupLayout.None none ? "no cgroup memory controller on this host: " + none.reason() : "";
             if (kernel.isPresent()) {
                 try {
-                    return started(stateDirectory, allowedCommands, kernel.get(),
+                    return started(stateDirectory, allowedCommands, ledger, node, kernel.get(),
                             kernel.get().backend().startsWith("cgroup v2") ? Backend.BACKEND_CGROUP_V2 : Backend.BACKEND_CGROUP_V1, bus);
                 } catch (CgroupException e) {
                     unusable = "the cgroup tree is not usable (" + e.getMessage() + ")";
@@ -118,18 +125,19 @@ public final class AgentCgroupSystem implements AutoCloseable {
             LOG.warning("agentcgroup: " + unusable + "; sessions run on the emulated backend (fake cgroupfs + simulated kernel)");
         }
         Cgroups emulated = Cgroups.emulated(FakeCgroupFs.open(stateDirectory.resolve("cgroupfs"), Duration.ofMillis(10)), root);
-        return started(stateDirectory, allowedCommands, emulated, Backend.BACKEND_CGROUP_FAKE, bus);
+        return started(stateDirectory, allowedCommands, ledger, node, emulated, Backend.BACKEND_CGROUP_FAKE, bus);
     }
 
     /** Reaps what a previous run left in {@code cgroups}, then serves sessions there. */
-    private static AgentCgroupSystem started(Path stateDirectory, Set<String> allowedCommands, Cgroups cgroups, Backend backend, EventBus bus) {
+    private static AgentCgroupSystem started(Path stateDirectory, Set<String> allowedCommands, SessionLedger ledger, String node,
+                                             Cgroups cgroups, Backend backend, EventBus bus) {
         ToolCallRunner runner = new ToolCallRunner(cgroups);
         int reaped = runner.reapLeftovers();
         if (reaped > 0) {
             LOG.info("agentcgroup: reaped " + reaped + " cgroups left by a previous run");
         }
         return new AgentCgroupSystem(Optional.of(new SessionRegistry(runner, stateDirectory.resolve("sessions"), allowedCommands,
-                CommandPolicy.DEFAULT_SEARCH_PATH)), Optional.of(cgroups), backend, "", bus);
+                CommandPolicy.DEFAULT_SEARCH_PATH, ledger, node)), Optional.of(cgroups), backend, "", bus);
     }
 
     private static io.keelson.agentcgroup.v1.EventKind kind(io.keelson.agentcgroup.core.live.PolicyAction.Kind kind) {

@@ -21,6 +21,7 @@ import io.keelson.agentcgroup.v1.AgentCgroupServiceGrpc;
 import io.keelson.agentcgroup.v1.AnalyzeTracesRequest;
 import io.keelson.agentcgroup.v1.AnalyzeTracesResponse;
 import io.keelson.agentcgroup.v1.TaskTraceUpload;
+import io.keelson.common.events.InProcessEventBus;
 import io.keelson.common.v1.Backend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -31,8 +32,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -60,9 +63,11 @@ class AgentCgroupGrpcServiceTest {
         service.close();
     }
 
+    private final InProcessEventBus bus = new InProcessEventBus();
+
     private void restartOn(CgroupBackend cgroups) throws Exception {
         service.close();
-        service = InProcessService.start(home, cgroups);
+        service = InProcessService.serve(AgentCgroupSystem.start(home, AgentCgroupSystem.DEFAULT_ALLOWED_COMMANDS, cgroups, bus));
         stub = service.stub();
     }
 
@@ -172,6 +177,8 @@ class AgentCgroupGrpcServiceTest {
                     public void onCompleted() {
                     }
                 });
+        // the stream subscribes on the server's thread: what happens before that is not for it to see
+        await().atMost(Duration.ofSeconds(10)).until(() -> bus.subscribers(SessionEvents.TOPIC) > 0);
         CreateSessionRequest create = CreateSessionRequest.newBuilder().setSessionId("s1").setPriority(Priority.PRIORITY_HIGH)
                 .addAllAllowedCommands(List.of("sh", "echo")).build();
         StatusRuntimeException refused = null;
@@ -213,7 +220,7 @@ class AgentCgroupGrpcServiceTest {
         assertThat(hintedEnd.getExplanation()).contains("limit is 48 MiB");
         violation(() -> stub.runToolCall(RunToolCallRequest.newBuilder().setSessionId("s1").setCallId("c7").addArgv("sh")
                 .setResourceHint("memory:lots").setTimeoutSeconds(5).build()).hasNext(), "resource_hint", "is not memory:low");
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(events).extracting(e -> e.getKind() + " " + e.getCallId()).containsSubsequence(
                         // the stream subscribes asynchronously, so the session's opening may come before it listens
                         "EVENT_KIND_CALL_STARTED c1", "EVENT_KIND_CALL_ENDED c1", "EVENT_KIND_CALL_STARTED c2", "EVENT_KIND_CALL_ENDED c2"));
@@ -270,7 +277,7 @@ class AgentCgroupGrpcServiceTest {
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
         stub.closeSession(CloseSessionRequest.newBuilder().setSessionId("s1").build());
         assertThat(stub.listSessions(io.keelson.agentcgroup.v1.ListSessionsRequest.getDefaultInstance()).getSessionsList()).isEmpty();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(events).extracting(io.keelson.agentcgroup.v1.SessionEvent::getKind).contains(io.keelson.agentcgroup.v1.EventKind.EVENT_KIND_SESSION_CLOSED));
         assertThatThrownBy(() -> run("c5", 0, "sh", "-c", "true")).isInstanceOfSatisfying(StatusRuntimeException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
@@ -303,7 +310,7 @@ class AgentCgroupGrpcServiceTest {
                     public void onCompleted() {
                     }
                 });
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(10))
                 .until(() -> stub.listSessions(opened).getSessionsList().stream().anyMatch(u -> u.getCallsRunning() == 1));
 
         stub.closeSession(CloseSessionRequest.newBuilder().setSessionId("busy").build());

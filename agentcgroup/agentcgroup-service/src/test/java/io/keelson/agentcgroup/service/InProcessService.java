@@ -18,7 +18,10 @@ record InProcessService(AgentCgroupSystem system, Server server, ManagedChannel 
     }
 
     static InProcessService start(Path home, CgroupBackend cgroups) throws IOException {
-        AgentCgroupSystem system = AgentCgroupSystem.start(home, AgentCgroupSystem.DEFAULT_ALLOWED_COMMANDS, cgroups);
+        return serve(AgentCgroupSystem.start(home, AgentCgroupSystem.DEFAULT_ALLOWED_COMMANDS, cgroups));
+    }
+
+    static InProcessService serve(AgentCgroupSystem system) throws IOException {
         String name = InProcessServerBuilder.generateName();
         Server server = InProcessServerBuilder.forName(name).addService(system.service()).build().start();
         return new InProcessService(system, server, InProcessChannelBuilder.forName(name).build());

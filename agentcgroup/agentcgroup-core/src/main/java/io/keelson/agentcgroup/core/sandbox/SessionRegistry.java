@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Comparator;
@@ -18,6 +19,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -60,6 +62,7 @@ public final class SessionRegistry {
     }
 
     static final int HISTORY = 100;
+    private static final Logger LOG = Logger.getLogger(SessionRegistry.class.getName());
 
     private final ToolCallRunner runner;
     private final Path sessionsDir;
@@ -68,6 +71,8 @@ public final class SessionRegistry {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final Set<String> closing = ConcurrentHashMap.newKeySet();
+    private final SessionLedger ledger;
+    private final String node;
     private final java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
     /** The last policy kill per session, so a call it ended is told why instead of seeing a bare SIGKILL. */
     private final Map<String, PolicyKill> policyKills = new ConcurrentHashMap<>();
@@ -76,11 +81,24 @@ public final class SessionRegistry {
     }
 
     public SessionRegistry(ToolCallRunner runner, Path sessionsDir, Set<String> operatorAllowed, List<Path> searchPath) {
+        this(runner, sessionsDir, operatorAllowed, searchPath, SessionLedger.NONE, "local");
+    }
+
+    /** With sessions and calls also written to {@code ledger} as {@code node}'s; what this node left open there is closed now. */
+    public SessionRegistry(ToolCallRunner runner, Path sessionsDir, Set<String> operatorAllowed, List<Path> searchPath,
+                           SessionLedger ledger, String node) {
         this.runner = runner;
         this.sessionsDir = sessionsDir;
         this.operatorAllowed = Set.copyOf(operatorAllowed);
         this.searchPath = List.copyOf(searchPath);
+        this.ledger = ledger;
+        this.node = node;
         deleteTree(sessionsDir, false); // working directories of sessions that died with a previous process
+        record(() -> ledger.closeLeftOpen(node, "the agentcgroup service restarted; what its calls left running was reaped", Instant.now()));
+    }
+
+    public SessionLedger ledger() {
+        return ledger;
     }
 
     public Session create(String id, Priority priority, OptionalLong defaultMemoryLimit, Set<String> allowed) {
@@ -95,20 +113,36 @@ public final class SessionRegistry {
         if (sessions.containsKey(id)) {
             throw new SandboxException(SandboxException.Kind.EXISTS, "session_id", "session '" + id + "' is already open");
         }
-        Path workDir = sessionsDir.resolve(id);
+        // recorded first: a ledger that cannot record it refuses the session before anything is made for it
+        ledger.opened(node, id, priority, Instant.now());
         try {
-            Files.createDirectories(workDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + workDir, e);
+            Path workDir = sessionsDir.resolve(id);
+            try {
+                Files.createDirectories(workDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + workDir, e);
+            }
+            Cgroup group = runner.openSession(id);
+            group.setCpuWeight(priority == Priority.HIGH ? HIGH_CPU_WEIGHT : LOW_CPU_WEIGHT);
+            Session session = new Session(id, priority, defaultMemoryLimit, new CommandPolicy(allowed, searchPath), workDir, group,
+                    new ArrayDeque<>(), opened.incrementAndGet());
+            if (sessions.putIfAbsent(id, session) != null) {
+                throw new SandboxException(SandboxException.Kind.EXISTS, "session_id", "session '" + id + "' is already open");
+            }
+            return session;
+        } catch (RuntimeException e) {
+            record(() -> ledger.closed(node, id, "could not be opened: " + e.getMessage(), Instant.now()));
+            throw e;
         }
-        Cgroup group = runner.openSession(id);
-        group.setCpuWeight(priority == Priority.HIGH ? HIGH_CPU_WEIGHT : LOW_CPU_WEIGHT);
-        Session session = new Session(id, priority, defaultMemoryLimit, new CommandPolicy(allowed, searchPath), workDir, group,
-                new ArrayDeque<>(), opened.incrementAndGet());
-        if (sessions.putIfAbsent(id, session) != null) {
-            throw new SandboxException(SandboxException.Kind.EXISTS, "session_id", "session '" + id + "' is already open");
+    }
+
+    /** A record of something that already happened: a ledger that cannot take it is logged, not allowed to undo it. */
+    private static void record(Runnable write) {
+        try {
+            write.run();
+        } catch (SessionLedger.Unavailable e) {
+            LOG.warning(e.getMessage());
         }
-        return session;
     }
 
     /** The open sessions, oldest first. */
@@ -153,6 +187,7 @@ public final class SessionRegistry {
                 }
                 counters(session).record(result);
             }
+            record(() -> ledger.callFinished(node, sessionId, argv.get(0), result, Instant.now()));
             return result;
         } finally {
             running.remove(key);
@@ -233,6 +268,10 @@ public final class SessionRegistry {
      * first and given time to return, since each removes its own child group and the session's cannot go before.
      */
     public void close(String sessionId) {
+        close(sessionId, "closed");
+    }
+
+    private void close(String sessionId, String reason) {
         Session session = sessions.remove(sessionId);
         counters.remove(sessionId);
         policyKills.remove(sessionId);
@@ -254,12 +293,13 @@ public final class SessionRegistry {
         closing.remove(sessionId);
         session.cgroup().remove();
         deleteTree(session.workDir(), true);
+        record(() -> ledger.closed(node, sessionId, reason, Instant.now()));
     }
 
     /** Closes every session (a graceful stop leaves no group and no process behind). */
     public void closeAll() {
         for (String id : List.copyOf(sessions.keySet())) {
-            close(id);
+            close(id, "the agentcgroup service stopped");
         }
     }
 
