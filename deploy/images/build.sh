@@ -16,15 +16,18 @@ VERIFY=false
 [ "${1:-}" = --verify ] && VERIFY=true
 die() { echo "images: $*" >&2; exit 1; }
 
-# component, Maven module, main class (the control plane runs its Quarkus jar instead), what it prints once it serves
+# component, Maven module, main class (the control plane runs its Quarkus jar instead), what it prints once it serves,
+# the arguments --verify runs it with (a server: port 0; the node agent, which serves nothing: its node mode, until it
+# has looked for ranks and says it waits for its token)
 COMPONENTS=(
-  "control-plane control-plane - gRPC_gateway_on"
-  "gpuos-service gpuos/gpuos-service io.keelson.gpuos.service.GpuOsServer LISTENING"
-  "agentcgroup-service agentcgroup/agentcgroup-service io.keelson.agentcgroup.service.AgentCgroupServer LISTENING"
-  "acrfence-service acrfence/acrfence-service io.keelson.acrfence.service.AcrFenceServer LISTENING"
-  "sysom-service sysom/sysom-service io.keelson.sysom.service.SysomServer LISTENING"
-  "schedcp-service schedcp/schedcp-service io.keelson.schedcp.service.SchedCpServer LISTENING"
-  "wio-service wio/wio-service io.keelson.wio.service.WioServer LISTENING"
+  "control-plane control-plane - gRPC_gateway_on 0"
+  "gpuos-service gpuos/gpuos-service io.keelson.gpuos.service.GpuOsServer LISTENING 0"
+  "agentcgroup-service agentcgroup/agentcgroup-service io.keelson.agentcgroup.service.AgentCgroupServer LISTENING 0"
+  "acrfence-service acrfence/acrfence-service io.keelson.acrfence.service.AcrFenceServer LISTENING 0"
+  "sysom-service sysom/sysom-service io.keelson.sysom.service.SysomServer LISTENING 0"
+  "sysom-agent sysom/sysom-agent io.keelson.sysom.agent.NodeAgent /tmp/no-token node_--traces-root=/tmp_--endpoint=127.0.0.1:1_--token-file=/tmp/no-token_--stacks=off_--health-port=0"
+  "schedcp-service schedcp/schedcp-service io.keelson.schedcp.service.SchedCpServer LISTENING 0"
+  "wio-service wio/wio-service io.keelson.wio.service.WioServer LISTENING 0"
 )
 JAVA_MODULES=java.se,jdk.unsupported,jdk.crypto.ec,jdk.crypto.cryptoki,jdk.management,jdk.management.agent,jdk.jfr,jdk.naming.dns,jdk.zipfs,jdk.net,jdk.httpserver,jdk.localedata
 PERMISSIONS="/opt/java/bin/*=755,/opt/java/lib/jspawnhelper=755,/opt/java/lib/jexec=755,/lib64/ld-linux-x86-64.so.2=755,/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2=755,/tmp=777,/var/lib/keelson=777"
@@ -73,8 +76,8 @@ image() { # component module main
   echo "images: $tar ($(du -m "$tar" | cut -f1) MiB)"
 }
 
-verify() { # component marker [args]
-  local component="$1" marker="${2//_/ }" rootfs="$OUT/verify/$1" log="$OUT/verify/$1.log" entry
+verify() { # component marker arguments (_ for a space in either)
+  local component="$1" marker="${2//_/ }" arguments="${3//_/ }" rootfs="$OUT/verify/$1" log="$OUT/verify/$1.log" entry
   [ "$(id -u)" -eq 0 ] || die "--verify runs the images in a chroot: run as root"
   rm -rf "$rootfs" && mkdir -p "$rootfs/layers" "$rootfs/fs"
   tar -xf "$OUT/$component.tar" -C "$rootfs/layers"
@@ -83,11 +86,11 @@ verify() { # component marker [args]
   done
   mkdir -p "$rootfs/fs/proc" "$rootfs/fs/dev"
   entry="$(sed -n 's/.*"Entrypoint":\[\([^]]*\)\].*/\1/p' "$rootfs/layers/config.json" | tr -d '"' | tr ',' ' ')"
-  # the image's entrypoint, as its user, with its environment, on port 0 where the component takes a port; in a
-  # session of its own so that all of it can be stopped at once
+  # the image's entrypoint, as its user, with its environment and the component's arguments; in a session of its
+  # own so that all of it can be stopped at once
   setsid timeout 120 unshare -m sh -c "cd '$rootfs' && mount -t proc proc fs/proc && mount --bind /dev fs/dev && \
       exec env -i PATH=/opt/java/bin LD_LIBRARY_PATH=/opt/java/lib KEELSON_HOME=/var/lib/keelson QUARKUS_HTTP_PORT=0 KEELSON_GATEWAY_PORT=0 \
-      KEELSON_AGENTCGROUP_BACKEND=emulated /usr/sbin/chroot --userspec=10001:10001 fs $entry 0" > "$log" 2>&1 &
+      KEELSON_AGENTCGROUP_BACKEND=emulated /usr/sbin/chroot --userspec=10001:10001 fs $entry $arguments" > "$log" 2>&1 &
   local runner=$! waited=0
   until grep -q "$marker" "$log" 2>/dev/null; do
     if ! kill -0 "$runner" 2>/dev/null || [ $waited -ge 200 ]; then
@@ -99,7 +102,7 @@ verify() { # component marker [args]
   done
   kill -- -"$runner" 2>/dev/null || true
   wait "$runner" 2>/dev/null || true
-  echo "images: $component runs as user 10001 and serves: $(grep -m1 "$marker" "$log" | cut -c1-120)"
+  echo "images: $component runs as user 10001: $(grep -m1 "$marker" "$log" | cut -c1-120)"
   rm -rf "$rootfs"
 }
 
@@ -107,7 +110,7 @@ mkdir -p "$OUT"
 [ -f "$ROOT/control-plane/target/quarkus-app/quarkus-run.jar" ] || (cd "$ROOT" && ./mvnw -B -q -DskipTests install)
 base
 for spec in "${COMPONENTS[@]}"; do
-  read -r component module main marker <<< "$spec"
+  read -r component module main marker arguments <<< "$spec"
   image "$component" "$module" "$main"
-  if $VERIFY; then verify "$component" "$marker"; fi
+  if $VERIFY; then verify "$component" "$marker" "$arguments"; fi
 done

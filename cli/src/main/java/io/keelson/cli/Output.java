@@ -62,7 +62,7 @@ final class Output {
         if (!scalars.isEmpty() && (lists.isEmpty() || scalars.size() > 1)) {
             List<List<String>> rows = new ArrayList<>();
             scalars.forEach((k, v) -> rows.add(List.of(k, v)));
-            render(List.of("field", "value"), rows, out);
+            render(List.of("field", "value"), rows, false, out); // one value a line: shown whole (a token's secret is shown once)
         }
         for (Map.Entry<String, JsonNode> list : lists) {
             List<String> columns = new ArrayList<>();
@@ -76,7 +76,7 @@ final class Output {
             if (lists.size() > 1 || !scalars.isEmpty()) {
                 out.println(list.getKey() + ":");
             }
-            render(columns, cells.stream().map(r -> columns.stream().map(c -> r.getOrDefault(c, "")).toList()).toList(), out);
+            render(columns, cells.stream().map(r -> columns.stream().map(c -> r.getOrDefault(c, "")).toList()).toList(), true, out);
         }
         if (scalars.isEmpty() && lists.isEmpty()) {
             out.println("(nothing)");
@@ -96,34 +96,35 @@ final class Output {
         }
     }
 
-    private static void render(List<String> header, List<List<String>> rows, PrintWriter out) {
+    /** @param truncate cut cells longer than {@value MAX_CELL} characters, so that rows of many columns stay readable */
+    private static void render(List<String> header, List<List<String>> rows, boolean truncate, PrintWriter out) {
         int[] width = new int[header.size()];
         for (int c = 0; c < header.size(); c++) {
             width[c] = header.get(c).length();
             for (List<String> row : rows) {
-                width[c] = Math.max(width[c], cell(row.get(c)).length());
+                width[c] = Math.max(width[c], cell(row.get(c), truncate).length());
             }
         }
-        line(header, width, out);
+        line(header, width, truncate, out);
         List<String> rule = new ArrayList<>();
         for (int w : width) {
             rule.add("-".repeat(w));
         }
-        line(rule, width, out);
-        rows.forEach(r -> line(r, width, out));
+        line(rule, width, truncate, out);
+        rows.forEach(r -> line(r, width, truncate, out));
     }
 
-    private static void line(List<String> cells, int[] width, PrintWriter out) {
+    private static void line(List<String> cells, int[] width, boolean truncate, PrintWriter out) {
         StringBuilder b = new StringBuilder();
         for (int c = 0; c < cells.size(); c++) {
-            String v = cell(cells.get(c));
+            String v = cell(cells.get(c), truncate);
             b.append(v).append(" ".repeat(width[c] - v.length() + (c == cells.size() - 1 ? 0 : 2)));
         }
         out.println(b.toString().stripTrailing());
     }
 
-    private static String cell(String v) {
+    private static String cell(String v, boolean truncate) {
         String oneLine = v.replace('\n', ' ');
-        return oneLine.length() > MAX_CELL ? oneLine.substring(0, MAX_CELL - 1) + "…" : oneLine;
+        return truncate && oneLine.length() > MAX_CELL ? oneLine.substring(0, MAX_CELL - 1) + "…" : oneLine;
     }
 }

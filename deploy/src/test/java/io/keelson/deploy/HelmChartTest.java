@@ -89,6 +89,8 @@ class HelmChartTest {
                 assertThat(pod.path("automountServiceAccountToken").asBoolean(true)).as(name + ": no API token mounted").isFalse();
                 String component = w.at("/spec/template/metadata/labels").path("app.kubernetes.io/component").asText();
                 boolean nodeSystem = Set.of("agentcgroup", "schedcp").contains(component);
+                // sysom's node agent: root in the host PID namespace to read the ranks' environment, with capabilities, not privilege
+                boolean nodeAgent = component.equals("sysom-agent");
                 for (JsonNode c : list(pod.path("containers"))) {
                     String image = c.path("image").asText();
                     assertThat(image).as(name + ": a pinned image").matches(".+:[0-9A-Za-z._-]+").doesNotEndWith(":latest");
@@ -100,9 +102,11 @@ class HelmChartTest {
                     assertThat(elevated).as(name + ": privileged or escalating only for the node systems").isEqualTo(nodeSystem);
                     if (!nodeSystem) {
                         assertThat(list(c.at("/securityContext/capabilities/drop"))).extracting(JsonNode::asText).as(name).contains("ALL");
+                        assertThat(list(c.at("/securityContext/capabilities/add"))).extracting(JsonNode::asText).as(name + ": capabilities")
+                                .isSubsetOf(nodeAgent ? Set.of("SYS_PTRACE", "DAC_READ_SEARCH", "PERFMON") : Set.of());
                     }
                 }
-                if (!nodeSystem) {
+                if (!nodeSystem && !nodeAgent) {
                     assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).as(name + ": runs as non-root").isTrue();
                     assertThat(pod.path("hostPID").asBoolean()).as(name).isFalse();
                 }
@@ -110,7 +114,11 @@ class HelmChartTest {
                         .map(v -> v.at("/hostPath/path").asText()).toList();
                 assertThat(hostPaths.contains("/sys/fs/cgroup")).as(name + ": /sys/fs/cgroup").isEqualTo(component.equals("agentcgroup"));
                 assertThat(hostPaths.contains("/sys/kernel")).as(name + ": /sys/kernel").isEqualTo(component.equals("schedcp"));
-                if (!nodeSystem) {
+                if (nodeAgent) {
+                    assertThat(hostPaths).as(name + ": only the traces").containsExactly("/var/lib/keelson/sysom-traces");
+                    assertThat(list(container(w).path("volumeMounts"))).filteredOn(m -> m.path("name").asText().equals("traces"))
+                            .singleElement().satisfies(m -> assertThat(m.path("readOnly").asBoolean()).as(name + ": traces read-only").isTrue());
+                } else if (!nodeSystem) {
                     assertThat(hostPaths).as(name + ": no host paths").isEmpty();
                 }
             }
@@ -204,6 +212,27 @@ class HelmChartTest {
     }
 
     @Test
+    void sysomsNodeAgentRunsOnEveryNodeSendingToTheGatewayWithATokenItWaitsFor() throws Exception {
+        JsonNode agent = find(render(""), "DaemonSet", "keelson-sysom-agent");
+        JsonNode c = container(agent);
+        assertThat(list(c.path("args"))).extracting(JsonNode::asText).contains("node", "--endpoint=keelson-control-plane:9000",
+                "--token-file=/etc/keelson/sysom-agent/token", "--traces-root=/var/lib/keelson/sysom-traces", "--stacks=off", "--health-port=8081");
+        assertThat(c.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/q/health/ready");
+        assertThat(c.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/q/health/live");
+        assertThat(agent.at("/spec/template/spec/hostPID").asBoolean()).as("sees the node's training ranks").isTrue();
+        assertThat(list(agent.at("/spec/template/spec/volumes"))).filteredOn(v -> v.path("name").asText().equals("token")).singleElement()
+                .satisfies(v -> {
+                    assertThat(v.at("/secret/secretName").asText()).isEqualTo("keelson-sysom-agent");
+                    assertThat(v.at("/secret/optional").asBoolean()).as("the install does not wait for the token").isTrue();
+                });
+        assertThat(list(c.at("/securityContext/capabilities/add"))).extracting(JsonNode::asText).containsExactlyInAnyOrder("SYS_PTRACE", "DAC_READ_SEARCH");
+
+        JsonNode withPerf = container(find(render("", "--set", "sysomAgent.stacks=perf"), "DaemonSet", "keelson-sysom-agent"));
+        assertThat(list(withPerf.at("/securityContext/capabilities/add"))).extracting(JsonNode::asText).contains("PERFMON");
+        assertThat(render("", "--set", "sysomAgent.enabled=false")).noneMatch(o -> o.at("/metadata/name").asText().equals("keelson-sysom-agent"));
+    }
+
+    @Test
     void bundledValuesAddASingleNodePostgresqlAndKafkaTheSystemsUse() throws Exception {
         List<JsonNode> objects = render("ci/bundled-values.yaml");
         find(objects, "StatefulSet", "keelson-postgresql");
@@ -230,7 +259,7 @@ class HelmChartTest {
     void badValuesAreRefusedNamingTheField() throws Exception {
         for (var bad : Map.of("controlPlane.replicas=two", "/controlPlane/replicas", "image.tag=latest", "/image/tag",
                 "systems.gpuos.backend=tpu", "/systems/gpuos/backend", "nodeSystems.schedcp.schedulersDir=relative/dir",
-                "/nodeSystems/schedcp/schedulersDir").entrySet()) {
+                "/nodeSystems/schedcp/schedulersDir", "sysomAgent.stacks=gdb", "/sysomAgent/stacks").entrySet()) {
             Helm.Run run = helm.run("template", "keelson", Helm.CHART.toString(), "--set", bad.getKey());
             assertThat(run.exitCode()).as(bad.getKey()).isNotZero();
             assertThat(run.output()).as(bad.getKey()).contains(bad.getValue());

@@ -104,6 +104,11 @@ class KeelsonCliTest {
                 "--ttl", Duration.ofHours(1).toString());
         assertThat(tokens.code()).as(tokens.err()).isZero();
         assertThat(tokens.out()).contains("secret").contains("ci-bot");
+        // the secret is shown once, so whole: it signs in
+        String secret = tokens.out().lines().filter(l -> l.startsWith("secret")).map(l -> l.substring("secret".length()).strip())
+                .findFirst().orElseThrow();
+        Run signedIn = keelson(secret, "status");
+        assertThat(signedIn.code()).as("a cut secret is refused: " + signedIn.err()).isZero();
         assertThat(keelson(operator, "completion").out()).contains("complete -F");
     }
 }

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code sysom-agent}: what runs on each training node. */
 @Command(name = "sysom-agent", mixinStandardHelpOptions = true, subcommands = {NodeAgent.Sample.class, NodeAgent.Stacks.class,
-        NodeAgent.Kernels.class, NodeAgent.FlightRecorder.class, NodeAgent.Publish.class, NodeAgent.Watch.class},
+        NodeAgent.Kernels.class, NodeAgent.FlightRecorder.class, NodeAgent.Publish.class, NodeAgent.Watch.class, NodeAgent.Node.class},
         description = "sysom's node agent: samples a process, records its CPU stacks (JFR or perf), reads Kineto traces and flight-recorder dumps, "
                 + "sends step reports.")
 public final class NodeAgent {
@@ -242,26 +242,36 @@ public final class NodeAgent {
         return m;
     }
 
-    @Command(name = "watch", description = "Runs beside a training rank: samples its process every second and its CPU stacks "
-            + "continuously and, as its profiler writes traces into a directory, sends each new trace's steps to sysom with the host "
-            + "counters and stacks of their spans.")
-    static final class Watch implements Callable<Integer> {
-        @CommandLine.Spec
+    /** Where step reports go and with which token ({@code publish}, {@code watch}, {@code node}). */
+    static final class GatewayOptions {
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
         CommandLine.Model.CommandSpec spec;
-        @Option(names = "--pid", required = true, description = "the training rank's process")
-        long pid;
-        @Option(names = "--dir", required = true, description = "where its profiler writes traces")
-        Path dir;
-        @Option(names = "--endpoint", required = true)
+        @Option(names = "--endpoint", required = true, description = "the gateway, host:port")
         String endpoint;
-        @Option(names = "--job", required = true)
-        String job;
-        @Option(names = "--world-size", required = true)
-        int worldSize;
-        @Option(names = "--token-file", description = "default: $KEELSON_TOKEN")
+        @Option(names = "--token-file", description = "file holding an operator API token; default: $KEELSON_TOKEN")
         Path tokenFile;
-        @Option(names = "--tls")
+        @Option(names = "--tls", description = "TLS to the gateway (the system's trust store)")
         boolean tls;
+
+        /** Where a long-running agent takes its token from: the file, read again as it changes, or KEELSON_TOKEN. */
+        TokenSource tokenSource() throws IOException {
+            return tokenFile != null ? TokenSource.file(tokenFile, System.out::println) : TokenSource.fixed(token());
+        }
+
+        /** The token first, so a missing one is a usage error before anything connects. */
+        String token() throws IOException {
+            return NodeAgent.token(tokenFile, spec);
+        }
+
+        ManagedChannel channel() {
+            return NodeAgent.channel(endpoint, tls);
+        }
+    }
+
+    /** How {@code watch} and {@code node} record CPU stacks. */
+    static final class StackOptions {
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec spec;
         @Option(names = "--stacks", defaultValue = "auto", description = "CPU stacks of each step: auto (JFR for a JVM, else perf), jfr, perf or off")
         String stacks;
         @Option(names = "--stacks-hz", defaultValue = "19", description = "perf's samples per second while watching (1..999; 19 as continuous profilers use)")
@@ -269,61 +279,124 @@ public final class NodeAgent {
         @Option(names = "--stacks-window-seconds", defaultValue = "30", description = "length of each recording (1..300); each costs perf ~0.1 s of CPU")
         int windowSeconds;
 
+        /** Empty for {@code off}. A bad value is a usage error naming its option. */
+        Optional<RankWatch.Stacks> stacks() {
+            if (hz < 1 || hz > 999) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--stacks-hz: must be 1..999, was " + hz);
+            }
+            if (windowSeconds < 1 || windowSeconds > 300) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--stacks-window-seconds: must be 1..300, was " + windowSeconds);
+            }
+            if (stacks.equals("off")) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new RankWatch.Stacks(StackProfiler.Kind.valueOf(stacks), hz, Duration.ofSeconds(windowSeconds)));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--stacks: auto, jfr, perf or off, was " + stacks);
+            }
+        }
+    }
+
+    @Command(name = "watch", description = "Runs beside a training rank: samples its process every second and its CPU stacks "
+            + "continuously and, as its profiler writes traces into a directory, sends each new trace's steps to sysom with the host "
+            + "counters and stacks of their spans.")
+    static final class Watch implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Mixin
+        GatewayOptions gateway;
+        @CommandLine.Mixin
+        StackOptions stackOptions;
+        @Option(names = "--pid", required = true, description = "the training rank's process")
+        long pid;
+        @Option(names = "--dir", required = true, description = "where its profiler writes traces")
+        Path dir;
+        @Option(names = "--job", required = true)
+        String job;
+        @Option(names = "--world-size", required = true)
+        int worldSize;
+
         @Override
         public Integer call() throws Exception {
             if (!Files.isDirectory(dir)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--dir: " + dir + " is not a directory");
             }
-            checkHz(spec, hz);
-            if (windowSeconds < 1 || windowSeconds > 300) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--stacks-window-seconds: must be 1..300, was " + windowSeconds);
-            }
-            Optional<StackProfiler.Kind> stackKind = stacks.equals("off") ? Optional.empty() : Optional.of(kind(spec, stacks));
-            String token = token(tokenFile, spec);
+            Optional<RankWatch.Stacks> stacks = stackOptions.stacks();
+            String token = gateway.token();
             ProcSampler sampler = ProcSampler.host();
-            HostHistory history = new HostHistory(TimeUnit.MINUTES.toMicros(30));
-            StackHistory stackHistory = new StackHistory(TimeUnit.MINUTES.toMicros(30));
-            TraceDirectory traces = new TraceDirectory(dir);
             AgentOverhead overhead = new AgentOverhead(sampler);
-            ManagedChannel channel = channel(endpoint, tls);
-            Path work = Files.createTempDirectory("sysom-agent");
-            Optional<ContinuousStacks> sampling = stackKind.map(k -> new ContinuousStacks(StackProfiler.of(k, pid, hz, work), pid,
-                    Duration.ofSeconds(windowSeconds), stackHistory, () -> System.currentTimeMillis() * 1000, System.err::println).start());
-            try {
+            ManagedChannel channel = gateway.channel();
+            try (RankWatch watch = new RankWatch(pid, job, worldSize, Optional.empty(), dir, sampler, stacks, System.out::println)) {
                 Publisher publisher = new Publisher(channel, token);
-                while (true) {
-                    Optional<ProcessSample> now = sampler.sample(pid);
-                    if (now.isEmpty()) {
-                        System.err.println("process " + pid + " exited");
-                        return 0;
+                while (watch.tick(publisher, overhead)) {
+                    Thread.sleep(1000);
+                }
+                System.err.println("process " + pid + " exited");
+                return 0;
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Command(name = "node", mixinStandardHelpOptions = true, description = "Runs once per node (a DaemonSet): watches every training rank on it — each process with "
+            + "KEELSON_SYSOM_JOB, RANK and WORLD_SIZE in its environment — as watch does, rank by rank, as they start and exit. A rank's "
+            + "traces are read from KEELSON_SYSOM_TRACES, default <traces-root>/<job>/rank-<RANK>, only ever inside --traces-root.")
+    static final class Node implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Mixin
+        GatewayOptions gateway;
+        @CommandLine.Mixin
+        StackOptions stackOptions;
+        @Option(names = "--traces-root", required = true, description = "the directory the ranks' profilers write under (the only one read)")
+        Path tracesRoot;
+        @Option(names = "--scan-seconds", defaultValue = "10", description = "how often to look for ranks that started (1..3600)")
+        int scanSeconds;
+        @Option(names = "--health-port", defaultValue = "-1", description = "serve /q/health/live and /q/health/ready on this port (0: any; default: not at all)")
+        int healthPort;
+        @Option(names = "--proc", defaultValue = "/proc", hidden = true)
+        Path proc;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(tracesRoot)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--traces-root: " + tracesRoot + " is not a directory");
+            }
+            if (scanSeconds < 1 || scanSeconds > 3600) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--scan-seconds: must be 1..3600, was " + scanSeconds);
+            }
+            if (healthPort < -1 || healthPort > 65535) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--health-port: must be 0..65535, was " + healthPort);
+            }
+            Optional<RankWatch.Stacks> stacks = stackOptions.stacks();
+            TokenSource tokens = gateway.tokenSource();
+            ProcSampler sampler = new ProcSampler(proc);
+            AgentOverhead overhead = new AgentOverhead(ProcSampler.host());
+            ManagedChannel channel = gateway.channel();
+            // a publish waits up to 60 s for sysom's answer: a loop quiet for longer than that is stuck
+            Optional<AgentHealth> health = healthPort < 0 ? Optional.empty() : Optional.of(AgentHealth.serve(healthPort, Duration.ofSeconds(180)));
+            try (NodeWatch node = new NodeWatch(new RankProcesses(proc, tracesRoot), sampler, stacks, System.out::println)) {
+                Optional<Publisher> publisher = Optional.empty();
+                for (long tick = 0; ; tick++) {
+                    if (tick % scanSeconds == 0) {
+                        node.scan();
+                        health.ifPresent(AgentHealth::scanned);
+                        Optional<String> token = tokens.changed();
+                        if (token.isPresent()) {
+                            publisher = Optional.of(new Publisher(channel, token.get()));
+                        }
                     }
-                    history.record(System.currentTimeMillis() * 1000, now.get());
-                    for (Path trace : traces.poll()) {
-                        KinetoSteps.Steps read = KinetoSteps.read(trace);
-                        List<RankStep> steps = read.steps().stream().map(history::join).map(stackHistory::join).toList();
-                        StreamEventsResponse r = publisher.publish(job, worldSize, steps);
-                        System.out.printf(Locale.ROOT, "{\"trace\":\"%s\",\"steps\":%d,\"kept\":%d,\"rejected\":%d,\"skipped_events\":%d,"
-                                        + "\"cut_at_byte\":%d,\"agent_cpu_percent\":%.3f}%n", trace.getFileName(), steps.size(), r.getAccepted(),
-                                r.getRejected(), read.report().skippedEvents(), read.report().truncatedAt().orElse(-1), overhead.percentSinceLast());
+                    if (publisher.isPresent()) {
+                        node.tick(publisher.get(), overhead);
                     }
+                    health.ifPresent(AgentHealth::beat);
                     Thread.sleep(1000);
                 }
             } finally {
-                sampling.ifPresent(ContinuousStacks::close);
+                health.ifPresent(AgentHealth::close);
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-                try {
-                    Files.deleteIfExists(work);
-                } catch (IOException stillRecording) {
-                    // the last window's file is removed by its profiler once it ends
-                }
-            }
-        }
-
-        private static StackProfiler.Kind kind(CommandLine.Model.CommandSpec spec, String value) {
-            try {
-                return StackProfiler.Kind.valueOf(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--stacks: auto, jfr, perf or off, was " + value);
             }
         }
     }
@@ -346,22 +419,18 @@ public final class NodeAgent {
     static final class Publish implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
-        @Option(names = "--endpoint", required = true, description = "the gateway, host:port")
-        String endpoint;
+        @CommandLine.Mixin
+        GatewayOptions gateway;
         @Option(names = "--job", required = true)
         String job;
         @Option(names = "--world-size", description = "ranks of the job; default: the traces' distributedInfo")
         Integer worldSize;
-        @Option(names = "--token-file", description = "file holding an operator API token; default: $KEELSON_TOKEN")
-        Path tokenFile;
-        @Option(names = "--tls", description = "TLS to the gateway (the system's trust store)")
-        boolean tls;
         @Parameters(arity = "1..*", description = "trace files (.json or .json.gz)")
         List<Path> traces;
 
         @Override
         public Integer call() throws Exception {
-            String token = token(tokenFile, spec);
+            String token = gateway.token();
             List<KinetoSteps.Steps> ranks = new ArrayList<>();
             for (Path trace : traces) {
                 KinetoSteps.Steps read = KinetoSteps.read(trace);
@@ -376,7 +445,7 @@ public final class NodeAgent {
                 steps.addAll(s.steps());
                 world = Math.max(world, s.worldSize().orElse(s.rank().orElse(0) + 1));
             }
-            ManagedChannel channel = channel(endpoint, tls);
+            ManagedChannel channel = gateway.channel();
             try {
                 StreamEventsResponse r = new Publisher(channel, token).publish(job, worldSize != null ? worldSize : world, steps);
                 System.out.println("sent " + steps.size() + " step reports: " + r.getAccepted() + " kept, " + r.getRejected() + " rejected"

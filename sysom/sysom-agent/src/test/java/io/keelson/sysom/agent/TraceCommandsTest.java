@@ -64,6 +64,21 @@ class TraceCommandsTest {
     }
 
     @Test
+    void theNodeAgentsBadOptionsAreUsageErrorsNamingTheOption() {
+        for (var bad : java.util.Map.of("--traces-root: /no/such/dir is not a directory", new String[] {"--traces-root", "/no/such/dir"},
+                "--scan-seconds: must be 1..3600, was 0", new String[] {"--traces-root", ".", "--scan-seconds", "0"},
+                "--stacks: auto, jfr, perf or off, was gdb", new String[] {"--traces-root", ".", "--stacks", "gdb"},
+                "--stacks-hz: must be 1..999, was 5000", new String[] {"--traces-root", ".", "--stacks-hz", "5000"}).entrySet()) {
+            StringWriter err = new StringWriter();
+            List<String> args = new java.util.ArrayList<>(List.of("node", "--endpoint", "localhost:1"));
+            args.addAll(List.of(bad.getValue()));
+            int exit = new CommandLine(new NodeAgent()).setErr(new PrintWriter(err)).execute(args.toArray(String[]::new));
+            assertThat(exit).as(bad.getKey()).isEqualTo(2);
+            assertThat(err.toString()).contains(bad.getKey());
+        }
+    }
+
+    @Test
     void flightRecorderDumpsNameTheRankAHungJobWaitsForAndTheExitCodeSaysSo() {
         Run hung = run("flight-recorder", "../testdata/flight-recorder/missing-rank");
         assertThat(hung.exit()).isEqualTo(5);
