@@ -7,6 +7,10 @@ import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.stub.StreamObserver;
+import io.keelson.common.v1.GetNodeRequest;
+import io.keelson.common.v1.GetNodeResponse;
+import io.keelson.common.v1.NodeServiceGrpc;
 
 import java.io.File;
 import java.io.IOException;
@@ -41,11 +45,22 @@ public final class ServiceMain {
                 .build();
     }
 
-    /** Starts a server with {@code service} and the gRPC health service, on the port and credentials {@code args} give. */
+    /**
+     * Starts a server with {@code service}, the gRPC health service and {@code NodeService} (this process's
+     * {@link NodeName}), on the port and credentials {@code args} give.
+     */
     public static Server start(String[] args, BindableService service) throws IOException {
+        String node = NodeName.of(System.getenv());
         return Grpc.newServerBuilderForPort(port(args), credentials(args))
                 .addService(service)
                 .addService(new HealthStatusManager().getHealthService())
+                .addService(new NodeServiceGrpc.NodeServiceImplBase() {
+                    @Override
+                    public void getNode(GetNodeRequest request, StreamObserver<GetNodeResponse> out) {
+                        out.onNext(GetNodeResponse.newBuilder().setNode(node).build());
+                        out.onCompleted();
+                    }
+                })
                 .build()
                 .start();
     }

@@ -4,13 +4,10 @@ import io.keelson.agentcgroup.core.sandbox.PostgresSessionLedger;
 import io.keelson.agentcgroup.core.sandbox.SessionLedger;
 import io.keelson.common.events.EventBus;
 import io.keelson.common.events.EventBuses;
+import io.keelson.common.grpc.NodeName;
 import io.keelson.common.grpc.ServiceMain;
 import io.keelson.common.jdbc.PostgresPool;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,25 +32,12 @@ public final class AgentCgroupServer {
         Optional<PostgresPool.Pooled> database = PostgresPool.fromEnv(System.getenv(), "AGENTCGROUP", "agentcgroup");
         SessionLedger ledger = database.isEmpty() ? SessionLedger.NONE
                 : PostgresSessionLedger.open(database.get().dataSource(), database.get().schema());
-        String node = nodeName(System.getenv());
+        String node = NodeName.of(System.getenv());
         AgentCgroupSystem system = AgentCgroupSystem.start(ServiceMain.home().resolve("agentcgroup"), AgentCgroupSystem.DEFAULT_ALLOWED_COMMANDS,
                 backend, bus, ledger, node);
         ServiceMain.serve(ServiceMain.start(args, system.service()), () -> {
             system.close();
             bus.close();
         });
-    }
-
-    /** {@code KEELSON_NODE_NAME}, else the kernel's host name (not resolved: a container need not know its own name's address). */
-    static String nodeName(Map<String, String> env) {
-        String named = env.getOrDefault("KEELSON_NODE_NAME", "").strip();
-        if (!named.isEmpty()) {
-            return named;
-        }
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-        } catch (IOException e) {
-            return "local";
-        }
     }
 }

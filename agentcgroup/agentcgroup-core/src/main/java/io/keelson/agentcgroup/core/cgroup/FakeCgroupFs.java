@@ -39,6 +39,7 @@ public final class FakeCgroupFs implements CgroupFs {
     private final Map<Path, FakeGroup> groups = new HashMap<>();
     private final Map<Path, String> persisted = new HashMap<>();
     private final ScheduledExecutorService ticker;
+    private boolean closed; // guarded by this
 
     private FakeCgroupFs(Path root, SimulatedKernel kernel, Duration tick) {
         this.root = root;
@@ -181,6 +182,7 @@ public final class FakeCgroupFs implements CgroupFs {
     /** Stops the kernel and resumes whatever it had stopped; members keep running, recorded for a later {@link #open}. */
     @Override
     public synchronized void close() {
+        closed = true;
         ticker.shutdownNow();
         kernel.resumeAll();
         persistAll();
@@ -188,6 +190,9 @@ public final class FakeCgroupFs implements CgroupFs {
 
     /** One kernel round: takes the pids written to the groups' inboxes, then accounts and enforces. */
     private synchronized void tick() {
+        if (closed) {
+            return; // a tick that was waiting for the lock while close() ran: the tree is no longer this kernel's
+        }
         groups.values().forEach(this::ingest);
         kernel.tick(groups.get(root));
         persistAll();
