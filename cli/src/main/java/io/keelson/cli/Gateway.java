@@ -21,16 +21,18 @@ import java.util.function.Function;
 final class Gateway implements AutoCloseable {
 
     private final ManagedChannel channel;
-    private final ClientInterceptor bearer;
+    private final ClientInterceptor callHeaders;
 
-    private Gateway(ManagedChannel channel, String token) {
+    private Gateway(ManagedChannel channel, String token, Optional<String> node) {
         this.channel = channel;
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        this.bearer = MetadataUtils.newAttachHeadersInterceptor(headers);
+        node.ifPresent(n -> headers.put(Metadata.Key.of("keelson-node", Metadata.ASCII_STRING_MARSHALLER), n));
+        this.callHeaders = MetadataUtils.newAttachHeadersInterceptor(headers);
     }
 
-    static Gateway open(String target, String token, Optional<Path> tlsCa) {
+    /** @param node the node calls to a system with an instance per node are for ({@code keelson-node}) */
+    static Gateway open(String target, String token, Optional<Path> tlsCa, Optional<String> node) {
         ChannelCredentials credentials;
         try {
             credentials = tlsCa.isPresent() ? TlsChannelCredentials.newBuilder().trustManager(tlsCa.get().toFile()).build()
@@ -38,12 +40,12 @@ final class Gateway implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("--tls-ca: " + e.getMessage(), e);
         }
-        return new Gateway(Grpc.newChannelBuilder(target, credentials).build(), token);
+        return new Gateway(Grpc.newChannelBuilder(target, credentials).build(), token, node);
     }
 
     /** A stub of {@code factory}'s service, as the caller, each call within {@code seconds}. */
     <S extends AbstractStub<S>> S stub(Function<io.grpc.Channel, S> factory, long seconds) {
-        return factory.apply(channel).withInterceptors(bearer).withDeadlineAfter(seconds, TimeUnit.SECONDS);
+        return factory.apply(channel).withInterceptors(callHeaders).withDeadlineAfter(seconds, TimeUnit.SECONDS);
     }
 
     <S extends AbstractStub<S>> S stub(Function<io.grpc.Channel, S> factory) {

@@ -36,6 +36,9 @@ public final class KeelsonCli {
     @Option(names = "--tls-ca", description = "trust the gateway's certificate signed by this CA (PEM); without it, plaintext")
     Path tlsCa;
 
+    @Option(names = "--node", description = "the node a call to agentcgroup or schedcp is for, where they run on several (default: $KEELSON_NODE)")
+    String node;
+
     @Option(names = {"-o", "--output"}, description = "table (default), json or yaml")
     Output.Format output = Output.Format.TABLE;
 
@@ -94,7 +97,11 @@ public final class KeelsonCli {
 
     Gateway connect() {
         String target = Optional.ofNullable(endpoint).orElse(env.getOrDefault("KEELSON_ENDPOINT", "localhost:9000"));
-        return Gateway.open(target, token(), Optional.ofNullable(tlsCa));
+        Optional<String> forNode = Optional.ofNullable(node).or(() -> Optional.ofNullable(env.get("KEELSON_NODE"))).filter(n -> !n.isBlank());
+        if (forNode.isPresent() && !forNode.get().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,252}")) {
+            throw new UsageError("--node: a node name (letters, digits, '.', '_', '-'; at most 253), was '" + forNode.get() + "'");
+        }
+        return Gateway.open(target, token(), Optional.ofNullable(tlsCa), forNode);
     }
 
     private String token() {

@@ -13,6 +13,21 @@ export const S = {
   wio: 'keelson.wio.v1.WioService',
 };
 
+/**
+ * The node chosen for each system that runs an instance per node (agentcgroup and schedcp in a cluster), by
+ * service: its calls carry it (X-Keelson-Node, passed on as keelson-node). Kept for the browser tab.
+ */
+const chosenNodes = JSON.parse(sessionStorage.getItem('keelson-nodes') || '{}');
+export function nodeFor(service) { return chosenNodes[service] || ''; }
+export function chooseNode(service, node) {
+  chosenNodes[service] = node;
+  sessionStorage.setItem('keelson-nodes', JSON.stringify(chosenNodes));
+}
+function headers(service) {
+  const node = nodeFor(service);
+  return node ? { ...HEADERS, 'X-Keelson-Node': node } : HEADERS;
+}
+
 /** A failed call: the gRPC code, its message, the error reason and the bad fields. */
 export class ApiError extends Error {
   constructor(e) {
@@ -43,16 +58,16 @@ export async function session(method, body) {
 
 /** One unary call; resolves to the response message (proto3 JSON: lowerCamelCase, int64 as strings). */
 export async function rpc(service, method, request = {}) {
-  const r = await fetch(`/console/api/rpc/${service}/${method}`, { method: 'POST', headers: HEADERS, body: JSON.stringify(request) });
+  const r = await fetch(`/console/api/rpc/${service}/${method}`, { method: 'POST', headers: headers(service), body: JSON.stringify(request) });
   if (!r.ok) throw await failure(r);
   return r.json();
 }
 
 /** Server-sent events over fetch (so the marker header goes along); returns a handle whose close() ends it. */
-function events(path, request, onMessage, onError) {
+function events(path, service, request, onMessage, onError) {
   const control = new AbortController();
   (async () => {
-    const r = await fetch(path, { method: 'POST', headers: HEADERS, body: JSON.stringify(request), signal: control.signal });
+    const r = await fetch(path, { method: 'POST', headers: headers(service), body: JSON.stringify(request), signal: control.signal });
     if (!r.ok) { onError(await failure(r)); return; }
     const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
@@ -76,10 +91,10 @@ function events(path, request, onMessage, onError) {
 
 /** A read-only call made again every `every` seconds; each answer (or error) as it comes. */
 export function watch(service, method, request, every, onMessage, onError) {
-  return events(`/console/api/watch/${service}/${method}?every=${every}`, request, onMessage, onError);
+  return events(`/console/api/watch/${service}/${method}?every=${every}`, service, request, onMessage, onError);
 }
 
 /** A server-streaming call: each message as it comes. */
 export function stream(service, method, request, onMessage, onError) {
-  return events(`/console/api/stream/${service}/${method}`, request, onMessage, onError);
+  return events(`/console/api/stream/${service}/${method}`, service, request, onMessage, onError);
 }

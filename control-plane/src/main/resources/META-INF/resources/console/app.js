@@ -24,6 +24,8 @@ function context(identity) {
     /** Whether the signed-in role may use a button that needs `role` (the gateway decides in the end). */
     can: role => rank >= ROLES.indexOf(role),
     scoped: system => token.scopes.includes('*') || token.scopes.includes(system),
+    /** Draws the current page again (e.g. for another node). */
+    rerender: () => route(),
   };
 }
 

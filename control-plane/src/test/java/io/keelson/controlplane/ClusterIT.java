@@ -18,6 +18,7 @@ import io.keelson.common.events.KafkaEventBus;
 import io.keelson.common.grpc.SingleResponse;
 import io.keelson.common.testing.KafkaBroker;
 import io.keelson.controlplane.testing.GatewayClient;
+import io.keelson.controlplane.v1.ListSystemsRequest;
 import io.keelson.controlplane.testing.PlatformProcess;
 import io.keelson.controlplane.testing.ServiceProcess;
 import io.keelson.controlplane.testing.TestDatabases;
@@ -47,6 +48,10 @@ import io.keelson.wio.v1.WioServiceGrpc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,6 +65,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -91,8 +97,12 @@ class ClusterIT {
             systems.put("wio", ServiceProcess.of(WioServer.class, with(common, "KEELSON_HOME", dir.resolve("wio").toString())));
             systems.put("gpuos", ServiceProcess.of(GpuOsServer.class, with(common, "KEELSON_HOME", dir.resolve("gpuos").toString())));
             systems.put("sysom", ServiceProcess.of(SysomServer.class, with(common, "KEELSON_HOME", dir.resolve("sysom").toString())));
-            systems.put("agentcgroup", ServiceProcess.of(AgentCgroupServer.class, with(with(with(jdbc(common, "AGENTCGROUP", pg, "acg_" + schemaSuffix),
-                    "KEELSON_HOME", dir.resolve("agentcgroup").toString()), "KEELSON_AGENTCGROUP_BACKEND", "emulated"), "KEELSON_NODE_NAME", "node-a")));
+            // agentcgroup has an instance per node: two "nodes" here, sharing one database
+            for (String node : List.of("node-a", "node-b")) {
+                systems.put("agentcgroup@" + node, ServiceProcess.of(AgentCgroupServer.class, with(with(with(jdbc(common, "AGENTCGROUP", pg,
+                        "acg_" + schemaSuffix), "KEELSON_HOME", dir.resolve("agentcgroup-" + node).toString()), "KEELSON_AGENTCGROUP_BACKEND", "emulated"),
+                        "KEELSON_NODE_NAME", node)));
+            }
             systems.put("acrfence", ServiceProcess.of(AcrFenceServer.class, jdbc(common, "ACRFENCE", pg, "acr_" + schemaSuffix)));
             systems.put("schedcp", ServiceProcess.of(SchedCpServer.class, with(jdbc(common, "SCHEDCP", pg, "sched_" + schemaSuffix),
                     "KEELSON_SCHEDCP_STATE", dir.resolve("schedcp").toString())));
@@ -100,7 +110,13 @@ class ClusterIT {
 
             Map<String, String> config = new HashMap<>(Map.of("quarkus.profile", "cluster", "keelson.systems.echo.address", "",
                     "keelson.events.kafka-bootstrap", kafka.bootstrap()));
-            systems.forEach((name, s) -> config.put("keelson.systems." + name + ".address", s.address()));
+            systems.forEach((name, s) -> {
+                if (!name.contains("@")) {
+                    config.put("keelson.systems." + name + ".address", s.address());
+                }
+            });
+            config.put("keelson.systems.agentcgroup.address", "nodes:" + systems.get("agentcgroup@node-a").address() + ","
+                    + systems.get("agentcgroup@node-b").address());
             Map<String, String> database = Map.of("KEELSON_POSTGRES_URL", pg.freshSchemaUrl(), "KEELSON_POSTGRES_USER", pg.user(),
                     "KEELSON_POSTGRES_PASSWORD", pg.password());
             PlatformProcess a = PlatformProcess.start(JAR, dir.resolve("a"), config, database);
@@ -119,10 +135,30 @@ class ClusterIT {
                         .extracting(x -> x.getName()).containsExactly("cluster-crc");
                 AcrFenceServiceGrpc.AcrFenceServiceBlockingStub fenceA = AcrFenceServiceGrpc.newBlockingStub(viaA);
                 String branch = fenceA.openRun(OpenRunRequest.newBuilder().setRunId("cluster-run").build()).getBranch().getBranchId();
-                AgentCgroupServiceGrpc.newBlockingStub(viaB).createSession(CreateSessionRequest.newBuilder().setSessionId("cluster-s")
-                        .setPriority(Priority.PRIORITY_LOW).addAllowedCommands("sh").build());
-                assertThat(AgentCgroupServiceGrpc.newBlockingStub(viaA).listSessions(ListSessionsRequest.getDefaultInstance()).getSessionsList())
-                        .extracting(x -> x.getSessionId()).containsExactly("cluster-s");
+                // a session lives on the node it was created on; a call must say which node when there are several
+                AgentCgroupServiceGrpc.newBlockingStub(GatewayClient.onNode(viaB, "node-a")).createSession(CreateSessionRequest.newBuilder()
+                        .setSessionId("cluster-s").setPriority(Priority.PRIORITY_LOW).addAllowedCommands("sh").build());
+                assertThat(AgentCgroupServiceGrpc.newBlockingStub(GatewayClient.onNode(viaA, "node-a")).listSessions(ListSessionsRequest
+                        .getDefaultInstance()).getSessionsList()).extracting(x -> x.getSessionId()).containsExactly("cluster-s");
+                assertThat(AgentCgroupServiceGrpc.newBlockingStub(GatewayClient.onNode(viaA, "node-b")).listSessions(ListSessionsRequest
+                        .getDefaultInstance()).getSessionsList()).isEmpty();
+                assertThatThrownBy(() -> AgentCgroupServiceGrpc.newBlockingStub(viaA).listSessions(ListSessionsRequest.getDefaultInstance()))
+                        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                            assertThat(e.getStatus().getDescription()).contains("[node-a, node-b]");
+                        });
+                // the web console's pages name their node too
+                assertThat(consoleListSessions(b, operator, "node-a").body()).contains("cluster-s");
+                HttpResponse<String> onB = consoleListSessions(b, operator, "node-b");
+                assertThat(onB.statusCode()).isEqualTo(200);
+                assertThat(onB.body()).doesNotContain("cluster-s");
+                assertThat(consoleListSessions(b, operator, "").statusCode()).as("no node among two: FAILED_PRECONDITION").isEqualTo(412);
+                HttpResponse<String> badNode = consoleListSessions(b, operator, "no/such node");
+                assertThat(badNode.statusCode()).isEqualTo(400);
+                assertThat(badNode.body()).contains("X-Keelson-Node");
+                assertThat(gatewayB.controlPlane(operator).listSystems(ListSystemsRequest.getDefaultInstance()).getSystemsList().stream()
+                        .filter(x -> x.getName().equals("agentcgroup")).findFirst().orElseThrow().getNodesList())
+                        .extracting(n -> n.getNode() + (n.getAnswering() ? "" : " (not answering)")).containsExactly("node-a", "node-b");
                 String workload = SchedCpServiceGrpc.newBlockingStub(viaA).createWorkload(CreateWorkloadRequest.newBuilder()
                         .setDescription("cluster workload").build()).getWorkloadId();
                 assertThat(SchedCpServiceGrpc.newBlockingStub(viaB).listWorkloads(ListWorkloadsRequest.getDefaultInstance()).getWorkloadsList())
@@ -203,11 +239,16 @@ class ClusterIT {
                         acknowledged.size(), journal.size());
 
                 // The node service killed with a session open: back on the same database, it says the session ended with it.
-                systems.get("agentcgroup").kill();
-                systems.get("agentcgroup").restart();
+                // meanwhile node-b's instance goes on serving, and a call for node-a fails fast
+                systems.get("agentcgroup@node-a").kill();
+                assertFailsFast(() -> AgentCgroupServiceGrpc.newBlockingStub(GatewayClient.onNode(viaB, "node-a")).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .listSessions(ListSessionsRequest.getDefaultInstance()));
+                assertThat(AgentCgroupServiceGrpc.newBlockingStub(GatewayClient.onNode(viaB, "node-b")).listSessions(ListSessionsRequest
+                        .getDefaultInstance()).getSessionsList()).isEmpty();
+                systems.get("agentcgroup@node-a").restart();
                 await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-                    var closed = AgentCgroupServiceGrpc.newBlockingStub(viaB).listSessions(ListSessionsRequest.newBuilder().setClosedLimit(10).build())
-                            .getClosedList();
+                    var closed = AgentCgroupServiceGrpc.newBlockingStub(GatewayClient.onNode(viaB, "node-a")).listSessions(ListSessionsRequest
+                            .newBuilder().setClosedLimit(10).build()).getClosedList();
                     assertThat(closed).extracting(x -> x.getSessionId() + "@" + x.getNode()).containsExactly("cluster-s@node-a");
                     assertThat(closed.get(0).getReason()).contains("restarted");
                 });
@@ -224,6 +265,16 @@ class ClusterIT {
                 systems.values().forEach(ServiceProcess::close);
             }
         }
+    }
+
+    private static HttpResponse<String> consoleListSessions(PlatformProcess platform, String token, String node) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.httpPort()
+                        + "/console/api/rpc/keelson.agentcgroup.v1.AgentCgroupService/ListSessions"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Cookie", "keelson_console=" + token).header("X-Keelson-Console", "1");
+        if (!node.isEmpty()) {
+            request.header("X-Keelson-Node", node);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void assertFailsFast(Runnable call) {

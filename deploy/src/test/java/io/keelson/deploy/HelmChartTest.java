@@ -136,7 +136,9 @@ class HelmChartTest {
         Map<String, JsonNode> env = env(c);
         assertThat(env.get("QUARKUS_PROFILE").path("value").asText()).isEqualTo("cluster");
         assertThat(env.get("KEELSON_SYSTEMS_WIO_ADDRESS").path("value").asText()).isEqualTo("keelson-wio:7004");
-        assertThat(env.get("KEELSON_SYSTEMS_AGENTCGROUP_ADDRESS").path("value").asText()).isEqualTo("keelson-agentcgroup:7005");
+        // a node-level system: every pod behind its headless Service, one per node
+        assertThat(env.get("KEELSON_SYSTEMS_AGENTCGROUP_ADDRESS").path("value").asText()).isEqualTo("nodes:keelson-agentcgroup:7005");
+        assertThat(find(objects, "Service", "keelson-agentcgroup").at("/spec/clusterIP").asText()).isEqualTo("None");
         assertThat(env.get("KEELSON_SYSTEMS_ECHO_ADDRESS").path("value").asText()).isEmpty();
         assertThat(env.get("KEELSON_GATEWAY_SERVICE_TLS_CERT").path("value").asText()).isEqualTo("/etc/keelson/tls/gateway.crt");
         assertThat(env.get("KEELSON_POSTGRES_PASSWORD").at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("keelson-postgresql");
@@ -204,8 +206,10 @@ class HelmChartTest {
             assertThat(serviceEnv.get(prefix + "URL").path("value").asText()).as(kind.getKey()).isEqualTo("jdbc:postgresql://pg.db.svc:5432/keelson");
             assertThat(serviceEnv.get(prefix + "PASSWORD").at("/valueFrom/secretKeyRef/name").asText()).as(kind.getKey()).isEqualTo("keelson-db");
         }
-        assertThat(env(container(find(objects, "DaemonSet", "keelson-agentcgroup"))).get("KEELSON_NODE_NAME").at("/valueFrom/fieldRef/fieldPath")
-                .asText()).as("sessions are recorded as their node's").isEqualTo("spec.nodeName");
+        for (String nodeSystem : List.of("agentcgroup", "schedcp")) {
+            assertThat(env(container(find(objects, "DaemonSet", "keelson-" + nodeSystem))).get("KEELSON_NODE_NAME").at("/valueFrom/fieldRef/fieldPath")
+                    .asText()).as(nodeSystem + " answers as its node, not its pod").isEqualTo("spec.nodeName");
+        }
         assertThat(container(cp).path("image").asText()).isEqualTo("registry.example.com/keelson/control-plane:0.1.0");
         find(objects, "ServiceMonitor", "keelson-control-plane");
         assertThat(objects).noneMatch(o -> o.path("kind").asText().equals("StatefulSet"));

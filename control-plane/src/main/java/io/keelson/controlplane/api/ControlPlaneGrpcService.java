@@ -36,6 +36,7 @@ import io.keelson.controlplane.v1.ListSystemsResponse;
 import io.keelson.controlplane.v1.RevokeApiTokenRequest;
 import io.keelson.controlplane.v1.RevokeApiTokenResponse;
 import io.keelson.controlplane.v1.SystemInfo;
+import io.keelson.controlplane.v1.SystemNode;
 import io.keelson.controlplane.v1.WhoAmIRequest;
 import io.keelson.controlplane.v1.WhoAmIResponse;
 
@@ -224,6 +225,9 @@ public final class ControlPlaneGrpcService extends ControlPlaneServiceGrpc.Contr
                 .setMode(route.mode())
                 .setAddress(route.address())
                 .addAllServices(system.services().stream().map(io.grpc.ServiceDescriptor::getName).toList())
+                .addAllNodes(route.nodes().map(d -> d.nodes().values().stream().map(n -> SystemNode.newBuilder().setNode(n.node())
+                        .setAddress(n.address()).setAnswering(n.answering()).setLastAnsweredAt(timestamp(n.lastAnswered())).build()).toList())
+                        .orElse(List.of()))
                 .build();
     }
 

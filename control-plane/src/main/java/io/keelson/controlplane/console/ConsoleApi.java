@@ -49,6 +49,9 @@ public class ConsoleApi {
 
     static final String COOKIE = "keelson_console";
     static final String MARKER = "X-Keelson-Console";
+    /** The node a call to agentcgroup or schedcp is for, where they run an instance per node (passed on as keelson-node). */
+    static final String NODE = "X-Keelson-Node";
+    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,256}");
     private static final Duration CALL_DEADLINE = Duration.ofMinutes(10);
 
@@ -104,9 +107,9 @@ public class ConsoleApi {
     @Path("rpc/{service}/{method}")
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     public Uni<Response> call(@PathParam("service") String service, @PathParam("method") String method, String body,
-                              @CookieParam(COOKIE) String token, @HeaderParam(MARKER) String marker) {
-        Prepared call = prepare(service, method, body, token, marker, this::unaryCall, "streams; the console calls it through /stream");
-        return calls().unary(call.token(), call.rpc(), call.request())
+                              @CookieParam(COOKIE) String token, @HeaderParam(MARKER) String marker, @HeaderParam(NODE) String node) {
+        Prepared call = prepare(service, method, body, token, marker, node, this::unaryCall, "streams; the console calls it through /stream");
+        return calls().unary(call.token(), call.node(), call.rpc(), call.request())
                 .map(reply -> Response.ok(rpcs().json(reply)).build())
                 .onFailure().recoverWithItem(f -> error(ConsoleError.from(f)));
     }
@@ -118,10 +121,10 @@ public class ConsoleApi {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     public Multi<String> stream(@PathParam("service") String service, @PathParam("method") String method, String body,
-                                @CookieParam(COOKIE) String token, @HeaderParam(MARKER) String marker) {
-        Prepared call = prepare(service, method, body, token, marker,
+                                @CookieParam(COOKIE) String token, @HeaderParam(MARKER) String marker, @HeaderParam(NODE) String node) {
+        Prepared call = prepare(service, method, body, token, marker, node,
                 rpc -> !rpc.schema().isClientStreaming() && rpc.schema().isServerStreaming(), "is not a server stream");
-        return events(calls().serverStream(call.token(), call.rpc(), call.request()));
+        return events(calls().serverStream(call.token(), call.node(), call.rpc(), call.request()));
     }
 
     /**
@@ -136,32 +139,36 @@ public class ConsoleApi {
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     public Multi<String> watch(@PathParam("service") String service, @PathParam("method") String method, String body,
                                @QueryParam("every") @DefaultValue("2") int everySeconds,
-                               @CookieParam(COOKIE) String token, @HeaderParam(MARKER) String marker) {
-        Prepared call = prepare(service, method, body, token, marker, rpc -> rpc.access() == Access.READ && unaryCall(rpc),
+                               @CookieParam(COOKIE) String token, @HeaderParam(MARKER) String marker, @HeaderParam(NODE) String node) {
+        Prepared call = prepare(service, method, body, token, marker, node, rpc -> rpc.access() == Access.READ && unaryCall(rpc),
                 "is not a read-only unary call, so it is not repeated");
         if (everySeconds < 1 || everySeconds > 60) {
             throw failure(ConsoleError.badRequest("every", "1..60 seconds, was " + everySeconds));
         }
         return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(Duration.ofSeconds(everySeconds))
                 .onOverflow().drop()
-                .onItem().transformToUniAndConcatenate(tick -> calls().unary(call.token(), call.rpc(), call.request())
+                .onItem().transformToUniAndConcatenate(tick -> calls().unary(call.token(), call.node(), call.rpc(), call.request())
                         .map(reply -> "{\"message\":" + rpcs().json(reply) + "}")
                         .onFailure().recoverWithItem(f -> errorEvent(ConsoleError.from(f))));
     }
 
     /** A request that passed the boundary: the marker, a signed-in token, a known RPC of the right kind, a well-formed message. */
-    private record Prepared(String token, RpcCatalog.Rpc rpc, DynamicMessage request) {
+    private record Prepared(String token, Optional<String> node, RpcCatalog.Rpc rpc, DynamicMessage request) {
     }
 
-    private Prepared prepare(String service, String method, String body, String token, String marker,
+    private Prepared prepare(String service, String method, String body, String token, String marker, String node,
                              Predicate<RpcCatalog.Rpc> servedHere, String otherwise) {
         requireMarker(marker);
         String signedIn = signedIn(token);
+        Optional<String> forNode = Optional.ofNullable(node).filter(n -> !n.isEmpty());
+        if (forNode.isPresent() && !NODE_NAME.matcher(forNode.get()).matches()) {
+            throw failure(ConsoleError.badRequest(NODE, "a node name (letters, digits, '.', '_', '-'; at most 253)"));
+        }
         RpcCatalog.Rpc rpc = rpc(service, method);
         if (!servedHere.test(rpc)) {
             throw failure(ConsoleError.badRequest("method", rpc.fullName() + " " + otherwise));
         }
-        return new Prepared(signedIn, rpc, request(rpc, body));
+        return new Prepared(signedIn, forNode, rpc, request(rpc, body));
     }
 
     private boolean unaryCall(RpcCatalog.Rpc rpc) {
@@ -175,7 +182,7 @@ public class ConsoleApi {
 
     private Uni<String> whoAmI(String token) {
         RpcCatalog.Rpc rpc = rpc("keelson.controlplane.v1.ControlPlaneService", "WhoAmI");
-        return calls().unary(token, rpc, DynamicMessage.getDefaultInstance(rpc.schema().getInputType())).map(rpcs()::json);
+        return calls().unary(token, Optional.empty(), rpc, DynamicMessage.getDefaultInstance(rpc.schema().getInputType())).map(rpcs()::json);
     }
 
     private static ConsoleError signInError(Throwable f) {

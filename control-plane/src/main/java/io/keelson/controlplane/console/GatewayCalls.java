@@ -8,12 +8,14 @@ import io.grpc.ClientInterceptors;
 import io.grpc.Metadata;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
+import io.keelson.controlplane.gateway.CallContext;
 import io.grpc.stub.StreamObserver;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -34,18 +36,18 @@ final class GatewayCalls {
     }
 
     /** A unary call, answered when the call has closed with its status (not at its message, which would cancel it). */
-    Uni<DynamicMessage> unary(String token, RpcCatalog.Rpc rpc, DynamicMessage request) {
-        return call(token, rpc, request, CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)).collect().last();
+    Uni<DynamicMessage> unary(String token, Optional<String> node, RpcCatalog.Rpc rpc, DynamicMessage request) {
+        return call(token, node, rpc, request, CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)).collect().last();
     }
 
     /** A server stream, cancelled when the subscriber (the page's connection) goes away; no deadline. */
-    Multi<DynamicMessage> serverStream(String token, RpcCatalog.Rpc rpc, DynamicMessage request) {
-        return call(token, rpc, request, CallOptions.DEFAULT);
+    Multi<DynamicMessage> serverStream(String token, Optional<String> node, RpcCatalog.Rpc rpc, DynamicMessage request) {
+        return call(token, node, rpc, request, CallOptions.DEFAULT);
     }
 
-    private Multi<DynamicMessage> call(String token, RpcCatalog.Rpc rpc, DynamicMessage request, CallOptions options) {
+    private Multi<DynamicMessage> call(String token, Optional<String> node, RpcCatalog.Rpc rpc, DynamicMessage request, CallOptions options) {
         return Multi.createFrom().emitter((MultiEmitter<? super DynamicMessage> emitter) -> {
-            ClientCall<DynamicMessage, DynamicMessage> call = newCall(token, rpc, options);
+            ClientCall<DynamicMessage, DynamicMessage> call = newCall(token, node, rpc, options);
             AtomicBoolean ended = new AtomicBoolean();
             emitter.onTermination(() -> {
                 ended.set(true);
@@ -72,9 +74,11 @@ final class GatewayCalls {
         });
     }
 
-    private ClientCall<DynamicMessage, DynamicMessage> newCall(String token, RpcCatalog.Rpc rpc, CallOptions options) {
+    /** @param node the node a call to a system with an instance per node is for ({@code keelson-node}) */
+    private ClientCall<DynamicMessage, DynamicMessage> newCall(String token, Optional<String> node, RpcCatalog.Rpc rpc, CallOptions options) {
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + token);
+        node.ifPresent(n -> headers.put(CallContext.NODE_HEADER, n));
         return ClientInterceptors.intercept(gateway, MetadataUtils.newAttachHeadersInterceptor(headers)).newCall(rpc.method(), options);
     }
 }

@@ -19,6 +19,9 @@ public final class CallContext {
             Metadata.Key.of("keelson-principal", Metadata.ASCII_STRING_MARSHALLER);
     public static final Metadata.Key<String> ROLE_HEADER =
             Metadata.Key.of("keelson-role", Metadata.ASCII_STRING_MARSHALLER);
+    /** Header naming the node a call to a system with an instance per node (agentcgroup, schedcp) is for. */
+    public static final Metadata.Key<String> NODE_HEADER =
+            Metadata.Key.of("keelson-node", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 

@@ -37,11 +37,11 @@ final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
 
     @Override
     public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> serverCall, Metadata headers) {
-        Optional<ManagedChannel> channel = route.channel();
-        if (channel.isEmpty()) {
-            StatusRuntimeException e = GrpcErrors.of(Status.Code.UNIMPLEMENTED, ErrorReason.ERROR_REASON_SYSTEM_NOT_DEPLOYED,
-                    "system " + route.name() + " is not deployed in this platform");
-            serverCall.close(e.getStatus(), e.getTrailers());
+        Target target;
+        try {
+            target = target(headers);
+        } catch (StatusRuntimeException refused) {
+            serverCall.close(refused.getStatus(), refused.getTrailers());
             return new ServerCall.Listener<>() {
             };
         }
@@ -50,12 +50,34 @@ final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
         if (deadline != null) {
             options = options.withDeadline(deadline);
         }
-        ClientCall<byte[], byte[]> clientCall = channel.get().newCall(method, options);
-        Relay relay = new Relay(serverCall, clientCall, channel.get());
+        ClientCall<byte[], byte[]> clientCall = target.channel().newCall(method, options);
+        Relay relay = new Relay(serverCall, clientCall, target.channel(), target.where());
         clientCall.start(relay.fromBackend, outgoingHeaders(headers));
         serverCall.request(1);
         clientCall.request(1);
         return relay.fromClient;
+    }
+
+    /** The instance a call goes to: its channel, and where it is in words (for the error when it does not answer). */
+    private record Target(ManagedChannel channel, String where) {
+    }
+
+    /** The instance this call goes to: the system's, or for one per node the named node's. */
+    private Target target(Metadata headers) {
+        if (route.nodes().isPresent()) {
+            NodeDirectory.Choice choice = route.nodes().get().choose(Optional.ofNullable(headers.get(CallContext.NODE_HEADER)));
+            if (choice instanceof NodeDirectory.Choice.Refused refused) {
+                throw refused.status();
+            }
+            NodeDirectory.Instance instance = ((NodeDirectory.Choice.To) choice).instance();
+            if (instance.channel().isShutdown()) { // its address left the Service: the pod is gone
+                throw GrpcErrors.of(Status.Code.UNAVAILABLE, ErrorReason.ERROR_REASON_SYSTEM_UNREACHABLE, "system " + route.name()
+                        + " on node " + instance.node() + " is gone from " + instance.address() + " (last answered " + instance.lastAnswered() + ")");
+            }
+            return new Target(instance.channel(), " on node " + instance.node() + " at " + instance.address());
+        }
+        return route.channel().map(c -> new Target(c, " at " + route.address())).orElseThrow(() -> GrpcErrors.of(Status.Code.UNIMPLEMENTED,
+                ErrorReason.ERROR_REASON_SYSTEM_NOT_DEPLOYED, "system " + route.name() + " is not deployed in this platform"));
     }
 
     private static Metadata outgoingHeaders(Metadata incoming) {
@@ -77,16 +99,18 @@ final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
         private final ServerCall<byte[], byte[]> serverCall;
         private final ClientCall<byte[], byte[]> clientCall;
         private final ManagedChannel channel;
+        private final String where;
         /** Caller → system. */
         private final Direction upstream;
         /** System → caller. */
         private final Direction downstream;
         private boolean headersReceived;
 
-        Relay(ServerCall<byte[], byte[]> serverCall, ClientCall<byte[], byte[]> clientCall, ManagedChannel channel) {
+        Relay(ServerCall<byte[], byte[]> serverCall, ClientCall<byte[], byte[]> clientCall, ManagedChannel channel, String where) {
             this.serverCall = serverCall;
             this.clientCall = clientCall;
             this.channel = channel;
+            this.where = where;
             this.upstream = new Direction(clientCall::isReady, serverCall::request);
             this.downstream = new Direction(serverCall::isReady, clientCall::request);
         }
@@ -177,7 +201,7 @@ final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
                     // instead of waiting out the channel's back-off.
                     channel.resetConnectBackoff();
                     StatusRuntimeException e = GrpcErrors.of(Status.Code.UNAVAILABLE, ErrorReason.ERROR_REASON_SYSTEM_UNREACHABLE,
-                            "system " + route.name() + " at " + route.address() + " is unreachable: " + status.getDescription());
+                            "system " + route.name() + where + " is unreachable: " + status.getDescription());
                     serverCall.close(e.getStatus(), e.getTrailers());
                     return;
                 }

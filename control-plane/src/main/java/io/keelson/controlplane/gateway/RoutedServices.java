@@ -98,9 +98,9 @@ public final class RoutedServices {
         String service = MethodDescriptor.extractFullServiceName(methodName);
         Optional<SystemRoute> route = router.catalog().ownerOf(service == null ? "" : service)
                 .flatMap(system -> router.route(system.name()));
-        ErrorReason reason = route.filter(r -> r.channel().isEmpty()).isPresent()
+        ErrorReason reason = route.filter(r -> !r.deployed()).isPresent()
                 ? ErrorReason.ERROR_REASON_SYSTEM_NOT_DEPLOYED : ErrorReason.ERROR_REASON_UNKNOWN_METHOD;
-        String message = route.map(r -> r.channel().isEmpty()
+        String message = route.map(r -> !r.deployed()
                         ? "system " + r.name() + " is not deployed in this platform (no route for " + methodName + ")"
                         : "system " + r.name() + " has no method " + methodName)
                 .orElse("no Keelson system serves " + methodName);

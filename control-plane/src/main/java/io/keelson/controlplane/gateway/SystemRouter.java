@@ -6,6 +6,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.keelson.controlplane.v1.DeploymentMode;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 public final class SystemRouter implements AutoCloseable {
 
     public static final String IN_PROCESS_PREFIX = "in-process:";
+    public static final String NODES_PREFIX = "nodes:";
 
     private final SystemCatalog catalog;
     private final Map<String, SystemRoute> routes = new LinkedHashMap<>();
@@ -63,25 +65,36 @@ public final class SystemRouter implements AutoCloseable {
                 throw new IllegalArgumentException(configKey(system.name()) + ": '" + address + "' names no in-process server");
             }
             ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().intercept(interceptors).build();
-            return new SystemRoute(system, DeploymentMode.DEPLOYMENT_MODE_EMBEDDED, address, Optional.of(channel));
+            return SystemRoute.single(system, DeploymentMode.DEPLOYMENT_MODE_EMBEDDED, address, channel);
+        }
+        if (address.startsWith(NODES_PREFIX)) {
+            List<NodeDirectory.Target> targets = NodeDirectory.parse(address.substring(NODES_PREFIX.length()), configKey(system.name()));
+            // each instance at its own address, its certificate checked against the host name it was found under
+            return SystemRoute.perNode(system, address, new NodeDirectory(system.name(), targets, (socket, host) ->
+                    netty(NettyChannelBuilder.forAddress(socket, security.credentials()).overrideAuthority(host), transport, interceptors),
+                    Clock.systemUTC()).start());
         }
         if (address.contains(" ") || !(address.contains(":") || address.contains("///"))) {
             throw new IllegalArgumentException(configKey(system.name()) + ": '" + address
-                    + "' is not 'in-process:<name>' nor a gRPC target such as 'host:port'");
+                    + "' is not 'in-process:<name>', a gRPC target such as 'host:port', nor 'nodes:host:port[,host:port...]'");
         }
-        ManagedChannel channel = NettyChannelBuilder.forTarget(address, security.credentials())
-                .eventLoopGroup(transport.loops())
+        ManagedChannel channel = netty(NettyChannelBuilder.forTarget(address, security.credentials()), transport, interceptors);
+        return SystemRoute.single(system, DeploymentMode.DEPLOYMENT_MODE_REMOTE, address, channel);
+    }
+
+    private static ManagedChannel netty(NettyChannelBuilder builder, NettyTransport transport, ClientInterceptor[] interceptors) {
+        return builder.eventLoopGroup(transport.loops())
                 .channelType(transport.clientChannelType())
                 .directExecutor()
                 .intercept(interceptors)
                 .build();
-        return new SystemRoute(system, DeploymentMode.DEPLOYMENT_MODE_REMOTE, address, Optional.of(channel));
     }
 
     @Override
     public void close() {
         for (SystemRoute route : routes.values()) {
             route.channel().ifPresent(ManagedChannel::shutdownNow);
+            route.nodes().ifPresent(NodeDirectory::close);
         }
         for (SystemRoute route : routes.values()) {
             route.channel().ifPresent(channel -> {

@@ -1,6 +1,7 @@
 // agentcgroup: sessions and their live tool calls, memory per session over time with the policy's actions
 // marked, the live policy (admin), and trace analysis charts from uploaded traces.
 import { rpc, S, stream, watch } from '../api.js';
+import { nodePicker } from '../nodes.js';
 import { backend, barChart, bytes, card, el, fill, fixed, form, liveChart, num, pretty, problem, table, time } from '../ui.js';
 
 const POLICY_EVENTS = new Set(['EVENT_KIND_THROTTLED', 'EVENT_KIND_FROZEN', 'EVENT_KIND_THAWED', 'EVENT_KIND_KILLED', 'EVENT_KIND_RESUMED', 'EVENT_KIND_LIMIT_SET']);
@@ -12,7 +13,8 @@ export async function render(root, ctx) {
   const policy = card('Live policy');
   const run = card('Run a tool call');
   const analysis = card('Trace analysis');
-  fill(root, el('h1', {}, 'agentcgroup'), el('div.grid', {}, sessions, policy), memory, el('div.grid', {}, run, events), analysis);
+  const node = await nodePicker('agentcgroup', S.agentcgroup, ctx.rerender);
+  fill(root, el('h1', {}, 'agentcgroup'), node, el('div.grid', {}, sessions, policy), memory, el('div.grid', {}, run, events), analysis);
   const runs = [];
   fill(run.body, toolCallForm(ctx, runs));
 

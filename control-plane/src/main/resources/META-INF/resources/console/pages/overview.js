@@ -1,5 +1,6 @@
 // Overview: every system's health, the backend serving it and its key numbers, refreshed every 3 s.
 import { rpc, S } from '../api.js';
+import { ensureNode, onNode } from '../nodes.js';
 import { backend, card, el, fill, fixed, num, pretty, problem } from '../ui.js';
 
 /** Per system: the call that tells its backend and key numbers, and how to say them. */
@@ -9,9 +10,10 @@ const KEY_NUMBERS = {
     return [s.backend, `queue ${num(s.queueDepth)}, ${fixed(s.launchesPerSecond)} launches/s, ${num(s.tasksCompleted)} tasks done, p99 ${num(s.latencyP99Micros)} µs`];
   },
   agentcgroup: async () => {
+    const nodes = await ensureNode('agentcgroup', S.agentcgroup);
     const s = await rpc(S.agentcgroup, 'ListSessions');
-    return [s.backend, s.unsupported ? `sessions unavailable: ${s.unsupported}`
-      : `${s.sessions.length} sessions, ${s.sessions.reduce((a, x) => a + num(x.callsRunning), 0)} tool calls running, policy ${s.policy}`];
+    return [s.backend, onNode(nodes, S.agentcgroup) + (s.unsupported ? `sessions unavailable: ${s.unsupported}`
+      : `${s.sessions.length} sessions, ${s.sessions.reduce((a, x) => a + num(x.callsRunning), 0)} tool calls running, policy ${s.policy}`)];
   },
   acrfence: async () => {
     const [chain, runs] = await Promise.all([rpc(S.acrfence, 'VerifyChain'), rpc(S.acrfence, 'ListRuns')]);
@@ -22,8 +24,9 @@ const KEY_NUMBERS = {
     return [s.backend, `${s.jobs.length} jobs, ${s.jobs.filter(j => j.state !== 'JOB_STATE_RUNNING').length} not running`];
   },
   schedcp: async () => {
+    const nodes = await ensureNode('schedcp', S.schedcp);
     const s = await rpc(S.schedcp, 'ListSchedulers');
-    return [s.backend, `${s.schedulers.length} schedulers in the catalogue; ${s.running ? 'running ' + s.running.schedulerName : 'none running'}; sched_ext: ${s.schedExtState || (s.schedExtSupported ? 'supported' : 'not in this kernel')}`];
+    return [s.backend, onNode(nodes, S.schedcp) + `${s.schedulers.length} schedulers in the catalogue; ${s.running ? 'running ' + s.running.schedulerName : 'none running'}; sched_ext: ${s.schedExtState || (s.schedExtSupported ? 'supported' : 'not in this kernel')}`];
   },
   wio: async () => {
     const s = await rpc(S.wio, 'ListActors');

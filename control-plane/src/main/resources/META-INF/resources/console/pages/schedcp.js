@@ -1,6 +1,7 @@
 // schedcp: the catalogue, the scheduler running now (and what the kernel says of sched_ext), verification
 // verdicts of a scheduler under review, and each workload's history.
 import { rpc, S } from '../api.js';
+import { nodePicker } from '../nodes.js';
 import { backend, card, el, fill, fixed, form, problem, table } from '../ui.js';
 
 export async function render(root, ctx) {
@@ -8,7 +9,8 @@ export async function render(root, ctx) {
   const catalogue = card('Catalogue');
   const verify = card('Create and verify a scheduler');
   const workloads = card('Workloads and their history');
-  fill(root, el('h1', {}, 'schedcp'), el('div.grid', {}, active, verify), catalogue, workloads);
+  const node = await nodePicker('schedcp', S.schedcp, ctx.rerender);
+  fill(root, el('h1', {}, 'schedcp'), node, el('div.grid', {}, active, verify), catalogue, workloads);
 
   try {
     const c = await rpc(S.schedcp, 'ListSchedulers');

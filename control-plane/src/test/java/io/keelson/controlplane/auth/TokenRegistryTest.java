@@ -2,16 +2,15 @@ package io.keelson.controlplane.auth;
 
 import io.keelson.common.v1.ErrorReason;
 import io.keelson.controlplane.state.JdbcTokenStore;
+import io.keelson.controlplane.testing.MutableClock;
 import io.keelson.controlplane.testing.TestDatabases;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Set;
 
@@ -122,32 +121,5 @@ class TokenRegistryTest {
             return d.reason();
         }
         return ErrorReason.ERROR_REASON_UNSPECIFIED;
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -97,6 +97,11 @@ class KeelsonCliTest {
         Run badClosed = keelson(operator, "agentcgroup", "sessions", "--closed", "5000");
         assertThat(badClosed.code()).isEqualTo(2);
         assertThat(badClosed.err()).contains("--closed");
+        Run badNode = keelson(operator, "--node", "not a node", "agentcgroup", "sessions");
+        assertThat(badNode.code()).isEqualTo(2);
+        assertThat(badNode.err()).contains("--node");
+        Run embeddedNode = keelson(operator, "--node", "node-1", "agentcgroup", "sessions");
+        assertThat(embeddedNode.code()).as("one instance (embedded): the node is not needed and does not hurt: " + embeddedNode.err()).isZero();
         Run noToken = keelson("", "status");
         assertThat(noToken.code()).isEqualTo(2);
         assertThat(noToken.err()).contains("KEELSON_TOKEN");

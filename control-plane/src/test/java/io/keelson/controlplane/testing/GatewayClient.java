@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayClient implements AutoCloseable {
 
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> NODE = Metadata.Key.of("keelson-node", Metadata.ASCII_STRING_MARSHALLER);
 
     private final ManagedChannel channel;
 
@@ -39,6 +40,13 @@ public final class GatewayClient implements AutoCloseable {
 
     public Channel as(String bearer) {
         return withBearer(channel, bearer);
+    }
+
+    /** {@code channel} also naming the node its calls are for ({@code keelson-node}), as for agentcgroup and schedcp. */
+    public static Channel onNode(Channel channel, String node) {
+        Metadata headers = new Metadata();
+        headers.put(NODE, node);
+        return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     public EchoServiceGrpc.EchoServiceBlockingStub echo(String bearer) {

@@ -17,15 +17,19 @@ import java.util.regex.Pattern;
 public final class PlatformProcess implements AutoCloseable {
 
     private static final Pattern UP = Pattern.compile("gRPC gateway on [^:]+:(\\d+)");
+    /** Quarkus' own line, just after Keelson's: it has the HTTP port taken when port 0 was asked for. */
+    private static final Pattern HTTP = Pattern.compile("Listening on: https?://[^ ]+:(\\d+)");
 
     private final Process process;
     private final int gatewayPort;
+    private final int httpPort;
     private final String adminToken;
     private final List<String> startupLog;
 
-    private PlatformProcess(Process process, int gatewayPort, String adminToken, List<String> startupLog) {
+    private PlatformProcess(Process process, int gatewayPort, int httpPort, String adminToken, List<String> startupLog) {
         this.process = process;
         this.gatewayPort = gatewayPort;
+        this.httpPort = httpPort;
         this.adminToken = adminToken;
         this.startupLog = List.copyOf(startupLog);
     }
@@ -52,10 +56,15 @@ public final class PlatformProcess implements AutoCloseable {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         List<String> log = new ArrayList<>();
         String line;
+        int gatewayPort = -1;
         while ((line = out.readLine()) != null) {
             log.add(line);
-            Matcher m = UP.matcher(line);
-            if (m.find()) {
+            Matcher up = UP.matcher(line);
+            if (up.find()) {
+                gatewayPort = Integer.parseInt(up.group(1));
+            }
+            Matcher m = HTTP.matcher(line);
+            if (gatewayPort > 0 && m.find()) {
                 Thread drain = new Thread(() -> {
                     try {
                         out.lines().forEach(l -> { });
@@ -66,7 +75,8 @@ public final class PlatformProcess implements AutoCloseable {
                 drain.setDaemon(true);
                 drain.start();
                 Path token = home.resolve("admin-token"); // only the replica that issued it has one
-                return new PlatformProcess(p, Integer.parseInt(m.group(1)), Files.exists(token) ? Files.readString(token).trim() : "", log);
+                return new PlatformProcess(p, gatewayPort, Integer.parseInt(m.group(1)),
+                        Files.exists(token) ? Files.readString(token).trim() : "", log);
             }
         }
         throw new IllegalStateException("platform exited before serving: " + p.waitFor());
@@ -89,6 +99,11 @@ public final class PlatformProcess implements AutoCloseable {
 
     public int gatewayPort() {
         return gatewayPort;
+    }
+
+    /** The console, /q/health and /q/metrics. */
+    public int httpPort() {
+        return httpPort;
     }
 
     public String adminToken() {

@@ -189,6 +189,9 @@ public final class ApiDocs {
             role a token needs; a token's scopes must also include the system. Errors are gRPC statuses with
             `google.rpc.ErrorInfo` (domain `keelson.io`, reason an `ErrorReason`) and, for bad input, `google.rpc.BadRequest`
             naming every bad field. Every reply that concerns a backend says which one served it (`Backend`).
+            agentcgroup and schedcp run an instance per node in a cluster: a call to them names its node in the
+            `keelson-node` header (the CLI's `--node`; `ListSystems` lists the nodes); with one node, or embedded, it
+            may leave it out, and with several it is refused `FAILED_PRECONDITION` (`ERROR_REASON_NODE_REQUIRED`).
 
             ## Calling it
 
