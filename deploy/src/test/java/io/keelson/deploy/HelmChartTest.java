@@ -216,6 +216,24 @@ class HelmChartTest {
     }
 
     @Test
+    void theControlPlanesSettingsAreAConfigMapWhoseChangeRollsTheReplicas() throws Exception {
+        List<JsonNode> plain = render("");
+        List<JsonNode> tuned = render("", "--set", "controlPlane.config.keelson\\.wio\\.slots=64");
+        assertThat(find(tuned, "ConfigMap", "keelson-control-plane").at("/data/application.properties").asText()).contains("keelson.wio.slots=64\n");
+        JsonNode cp = find(tuned, "Deployment", "keelson-control-plane");
+        assertThat(list(container(cp).path("volumeMounts"))).anySatisfy(m -> {
+            assertThat(m.path("mountPath").asText()).as("Quarkus reads config/ in its working directory").isEqualTo("/var/lib/keelson/config");
+            assertThat(m.path("readOnly").asBoolean()).isTrue();
+        });
+        String checksum = "/spec/template/metadata/annotations/checksum~1config";
+        assertThat(cp.at(checksum).asText()).isNotBlank()
+                .isNotEqualTo(find(plain, "Deployment", "keelson-control-plane").at(checksum).asText());
+        Helm.Run refused = helm.run("template", "keelson", Helm.CHART.toString(), "--set", "controlPlane.config.evil=1");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.output()).contains("'evil'").contains("(keelson|quarkus)");
+    }
+
+    @Test
     void sysomsNodeAgentRunsOnEveryNodeSendingToTheGatewayWithATokenItWaitsFor() throws Exception {
         JsonNode agent = find(render(""), "DaemonSet", "keelson-sysom-agent");
         JsonNode c = container(agent);
