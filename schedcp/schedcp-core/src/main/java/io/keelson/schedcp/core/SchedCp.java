@@ -14,6 +14,7 @@ import io.keelson.schedcp.core.store.PostgresWorkloadStore;
 import io.keelson.schedcp.core.store.SchedCpDatabase;
 import io.keelson.schedcp.core.store.WorkloadStore;
 import io.keelson.schedcp.core.verify.BpfVerifier;
+import io.keelson.schedcp.core.verify.KernelTrial;
 import io.keelson.schedcp.core.verify.PolicyVerifier;
 import io.keelson.schedcp.core.verify.VerificationReport;
 import io.keelson.schedcp.core.workload.CommandProfiler;
@@ -76,7 +77,7 @@ public final class SchedCp implements AutoCloseable {
         this.runner = new SchedulerRunner(schedulersDir, repository::knows, schedExtRoot, clock, SchedulerRunner.GRACE);
         this.workloads = stores.workloads();
         this.monitor = new SystemMonitor(proc, clock, Duration.ofSeconds(1));
-        this.bpf = new BpfVerifier(BpfVerifier.clangOnPath(), schedExtRoot);
+        this.bpf = new BpfVerifier(BpfVerifier.clangOnPath(), new KernelTrial(KernelTrial.Config.host(schedExtRoot)));
         this.work = Files.createDirectories(state.resolve("work"));
         this.profiler = new CommandProfiler(state.resolve(WORKLOAD_COMMANDS));
         this.schedExtRoot = schedExtRoot;

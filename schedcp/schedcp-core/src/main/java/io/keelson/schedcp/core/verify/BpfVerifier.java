@@ -1,7 +1,6 @@
 package io.keelson.schedcp.core.verify;
 
 import io.keelson.common.os.Executables;
-import io.keelson.schedcp.core.exec.SchedExt;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +16,9 @@ import java.util.regex.Pattern;
 /**
  * The verifier's stages for a scheduler written as sched_ext BPF C, each with its own verdict: static (refuse what a
  * scheduler never needs and could abuse, then compile with {@code clang -target bpf} when clang is installed, else
- * {@code skipped}), and kernel (load it only where {@code /sys/kernel/sched_ext} exists; elsewhere
- * {@code kernel-unsupported} - never a load that did not happen). The simulation stage runs policies the simulator
- * can execute, not BPF C.
+ * {@code skipped}), and kernel ({@link KernelTrial}: attached for a short trial only where
+ * {@code /sys/kernel/sched_ext} exists; elsewhere {@code kernel-unsupported} - never a load that did not happen). The
+ * simulation stage runs policies the simulator can execute, not BPF C.
  */
 public final class BpfVerifier {
 
@@ -31,11 +30,11 @@ public final class BpfVerifier {
     private static final Pattern INCLUDE = Pattern.compile("^\\s*#\\s*include\\s*[<\"]([^>\"]+)[>\"]", Pattern.MULTILINE);
 
     private final Optional<Path> clang;
-    private final Path schedExtRoot;
+    private final KernelTrial kernel;
 
-    public BpfVerifier(Optional<Path> clang, Path schedExtRoot) {
+    public BpfVerifier(Optional<Path> clang, KernelTrial kernel) {
         this.clang = clang;
-        this.schedExtRoot = schedExtRoot;
+        this.kernel = kernel;
     }
 
     /** clang on the PATH, if any. */
@@ -45,53 +44,60 @@ public final class BpfVerifier {
 
     public VerificationReport verify(String source, Path workDir) {
         List<VerificationReport.Stage> stages = new ArrayList<>();
-        VerificationReport.Stage statics = staticStage(source, workDir);
-        stages.add(statics);
-        if (statics.outcome() == VerificationReport.Outcome.REJECTED || statics.outcome() == VerificationReport.Outcome.FAILED) {
+        Compiled statics = staticStage(source, workDir);
+        try {
+            stages.add(statics.stage());
+            if (statics.stage().outcome() == VerificationReport.Outcome.REJECTED || statics.stage().outcome() == VerificationReport.Outcome.FAILED) {
+                return new VerificationReport(stages);
+            }
+            stages.add(new VerificationReport.Stage("simulation", VerificationReport.Outcome.SKIPPED,
+                    "BPF C does not run in the simulator; policies in the simulator's language do"));
+            stages.add(kernel.run(statics.object()));
             return new VerificationReport(stages);
+        } finally {
+            statics.object().ifPresent(BpfVerifier::delete);
         }
-        stages.add(new VerificationReport.Stage("simulation", VerificationReport.Outcome.SKIPPED,
-                "BPF C does not run in the simulator; policies in the simulator's language do"));
-        SchedExt kernel = SchedExt.probe(schedExtRoot);
-        stages.add(kernel.supported()
-                ? new VerificationReport.Stage("kernel", VerificationReport.Outcome.UNIMPLEMENTED, "sched_ext is present (state " + kernel.state()
-                        + "); loading a compiled scheduler is not built yet")
-                : new VerificationReport.Stage("kernel", VerificationReport.Outcome.KERNEL_UNSUPPORTED, "no " + schedExtRoot
-                        + ": this kernel is built without CONFIG_SCHED_CLASS_EXT; nothing was loaded"));
-        return new VerificationReport(stages);
     }
 
-    private VerificationReport.Stage staticStage(String source, Path workDir) {
+    /** The static stage's verdict, and the object it compiled (kept for the kernel stage). */
+    private record Compiled(VerificationReport.Stage stage, Optional<Path> object) {
+        static Compiled not(VerificationReport.Outcome outcome, String detail) {
+            return new Compiled(new VerificationReport.Stage("static", outcome, detail), Optional.empty());
+        }
+    }
+
+    private Compiled staticStage(String source, Path workDir) {
         if (source.getBytes(StandardCharsets.UTF_8).length > MAX_SOURCE_BYTES) {
-            return new VerificationReport.Stage("static", VerificationReport.Outcome.REJECTED, "source_code: larger than " + MAX_SOURCE_BYTES / 1024 + " KiB");
+            return Compiled.not(VerificationReport.Outcome.REJECTED, "source_code: larger than " + MAX_SOURCE_BYTES / 1024 + " KiB");
         }
         if (!source.contains("struct_ops") && !source.contains("SCX_OPS_DEFINE")) {
-            return new VerificationReport.Stage("static", VerificationReport.Outcome.REJECTED, "source_code: no sched_ext ops (SCX_OPS_DEFINE or a struct_ops section): not a scheduler");
+            return Compiled.not(VerificationReport.Outcome.REJECTED, "source_code: no sched_ext ops (SCX_OPS_DEFINE or a struct_ops section): not a scheduler");
         }
         for (Pattern p : UNSAFE) {
             Matcher m = p.matcher(source);
             if (m.find()) {
-                return new VerificationReport.Stage("static", VerificationReport.Outcome.REJECTED, "source_code: line " + line(source, m.start()) + " uses '" + m.group()
+                return Compiled.not(VerificationReport.Outcome.REJECTED, "source_code: line " + line(source, m.start()) + " uses '" + m.group()
                         + "', which a scheduler never needs");
             }
         }
         Matcher include = INCLUDE.matcher(source);
         while (include.find()) {
             if (include.group(1).startsWith("/") || include.group(1).contains("..")) {
-                return new VerificationReport.Stage("static", VerificationReport.Outcome.REJECTED, "source_code: line " + line(source, include.start()) + " includes '" + include.group(1)
+                return Compiled.not(VerificationReport.Outcome.REJECTED, "source_code: line " + line(source, include.start()) + " includes '" + include.group(1)
                         + "' outside the include path");
             }
         }
         if (clang.isEmpty()) {
-            return new VerificationReport.Stage("static", VerificationReport.Outcome.SKIPPED, "checked for unsafe calls; not compiled: clang is not installed");
+            return Compiled.not(VerificationReport.Outcome.SKIPPED, "checked for unsafe calls; not compiled: clang is not installed");
         }
         return compile(source, workDir);
     }
 
-    private VerificationReport.Stage compile(String source, Path workDir) {
+    private Compiled compile(String source, Path workDir) {
+        Path obj = null;
         try {
             Path src = Files.createTempFile(workDir, "scheduler-", ".bpf.c");
-            Path obj = src.resolveSibling(src.getFileName().toString().replace(".bpf.c", ".bpf.o"));
+            obj = src.resolveSibling(src.getFileName().toString().replace(".bpf.c", ".bpf.o"));
             try {
                 Files.writeString(src, source);
                 Process p = new ProcessBuilder(clang.get().toString(), "-O2", "-g", "-target", "bpf", "-mcpu=v3", "-c", src.toString(), "-o", obj.toString())
@@ -99,19 +105,35 @@ public final class BpfVerifier {
                 String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!p.waitFor(120, TimeUnit.SECONDS)) {
                     p.destroyForcibly().waitFor();
-                    return new VerificationReport.Stage("static", VerificationReport.Outcome.FAILED, "clang ran over 120 s");
+                    delete(obj);
+                    return Compiled.not(VerificationReport.Outcome.FAILED, "clang ran over 120 s");
                 }
-                return p.exitValue() == 0 ? new VerificationReport.Stage("static", VerificationReport.Outcome.PASSED, "compiled with clang -target bpf (" + Files.size(obj) + " bytes)")
-                        : new VerificationReport.Stage("static", VerificationReport.Outcome.FAILED, "clang -target bpf failed:\n" + log.strip());
+                if (p.exitValue() != 0) {
+                    delete(obj);
+                    return Compiled.not(VerificationReport.Outcome.FAILED, "clang -target bpf failed:\n" + log.strip());
+                }
+                return new Compiled(new VerificationReport.Stage("static", VerificationReport.Outcome.PASSED,
+                        "compiled with clang -target bpf (" + Files.size(obj) + " bytes)"), Optional.of(obj));
             } finally {
                 Files.deleteIfExists(src);
-                Files.deleteIfExists(obj);
             }
         } catch (IOException e) {
-            return new VerificationReport.Stage("static", VerificationReport.Outcome.FAILED, "could not run clang: " + e.getMessage());
+            if (obj != null) {
+                delete(obj);
+            }
+            return Compiled.not(VerificationReport.Outcome.FAILED, "could not run clang: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new VerificationReport.Stage("static", VerificationReport.Outcome.FAILED, "interrupted");
+            delete(obj);
+            return Compiled.not(VerificationReport.Outcome.FAILED, "interrupted");
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a stray object in the verifier's work directory; the next run's temp names differ
         }
     }
 
