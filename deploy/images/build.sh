@@ -76,6 +76,13 @@ image() { # component module main
   echo "images: $tar ($(du -m "$tar" | cut -f1) MiB)"
 }
 
+ready() { # port: whether GET /q/health/ready answers 200 (bash's /dev/tcp: no curl needed)
+  local status
+  status="$( { exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /q/health/ready HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3 \
+    && head -n 1 <&3; } 2>/dev/null || true)"
+  case "$status" in *" 200 "*) return 0 ;; *) return 1 ;; esac
+}
+
 verify() { # component marker arguments (_ for a space in either)
   local component="$1" marker="${2//_/ }" arguments="${3//_/ }" rootfs="$OUT/verify/$1" log="$OUT/verify/$1.log" entry
   [ "$(id -u)" -eq 0 ] || die "--verify runs the images in a chroot: run as root"
@@ -90,7 +97,7 @@ verify() { # component marker arguments (_ for a space in either)
   # own so that all of it can be stopped at once
   setsid timeout 120 unshare -m sh -c "cd '$rootfs' && mount -t proc proc fs/proc && mount --bind /dev fs/dev && \
       exec env -i PATH=/opt/java/bin LD_LIBRARY_PATH=/opt/java/lib KEELSON_HOME=/var/lib/keelson QUARKUS_HTTP_PORT=0 KEELSON_GATEWAY_PORT=0 \
-      KEELSON_AGENTCGROUP_BACKEND=emulated /usr/sbin/chroot --userspec=10001:10001 fs $entry $arguments" > "$log" 2>&1 &
+      KEELSON_AGENTCGROUP_BACKEND=emulated KEELSON_HEALTH_PORT=0 /usr/sbin/chroot --userspec=10001:10001 fs $entry $arguments" > "$log" 2>&1 &
   local runner=$! waited=0
   until grep -q "$marker" "$log" 2>/dev/null; do
     if ! kill -0 "$runner" 2>/dev/null || [ $waited -ge 200 ]; then
@@ -100,9 +107,23 @@ verify() { # component marker arguments (_ for a space in either)
     fi
     sleep 0.5; waited=$((waited + 1))
   done
+  # the kubelet's probe as the chart makes it: the process's HTTP health port (a service's HEALTH line, the node
+  # agent's health_port, the control plane's Quarkus port) answers /q/health/ready with 200
+  local health
+  health="$(grep -m1 -oE '^HEALTH [0-9]+|"health_port":[0-9]+|Listening on: http://[^ ]+:[0-9]+' "$log" | grep -oE '[0-9]+$' || true)"
+  if [ -n "$health" ]; then
+    waited=0
+    until ready "$health"; do
+      if [ $waited -ge 40 ]; then
+        kill -- -"$runner" 2>/dev/null || true
+        die "$component: serves, but its health port $health never answered /q/health/ready with 200"
+      fi
+      sleep 0.5; waited=$((waited + 1))
+    done
+  fi
   kill -- -"$runner" 2>/dev/null || true
   wait "$runner" 2>/dev/null || true
-  echo "images: $component runs as user 10001: $(grep -m1 "$marker" "$log" | cut -c1-120)"
+  echo "images: $component runs as user 10001: $(grep -m1 "$marker" "$log" | cut -c1-120)${health:+; /q/health/ready 200 on port $health}"
   rm -rf "$rootfs"
 }
 

@@ -57,25 +57,15 @@ capabilities:
 {{- end }}
 {{- end -}}
 
-{{/* Probes of a system's gRPC port: plaintext gRPC health where it can, a TCP check under mTLS (kubelet presents no client certificate). */}}
-{{- define "keelson.grpcProbes" -}}
-{{- if .root.Values.tls.enabled }}
+{{/* The kubelet's probes of a standalone process: plain HTTP on its health port (so mTLS on its gRPC port is no obstacle), Quarkus' paths. */}}
+{{- define "keelson.healthProbes" -}}
 readinessProbe:
-  tcpSocket: {port: {{ .port }}}
+  httpGet: {path: /q/health/ready, port: health}
   periodSeconds: 5
 livenessProbe:
-  tcpSocket: {port: {{ .port }}}
+  httpGet: {path: /q/health/live, port: health}
   initialDelaySeconds: 20
   periodSeconds: 10
-{{- else }}
-readinessProbe:
-  grpc: {port: {{ .port }}}
-  periodSeconds: 5
-livenessProbe:
-  grpc: {port: {{ .port }}}
-  initialDelaySeconds: 20
-  periodSeconds: 10
-{{- end }}
 {{- end -}}
 
 {{- define "keelson.postgresUrl" -}}

@@ -77,6 +77,10 @@ class HelmChartTest {
         assertThat(lint.exitCode()).as(lint.output()).isZero();
     }
 
+    /** Keelson's own processes (not the bundled PostgreSQL and Kafka). */
+    private static final Set<String> KEELSON_PROCESSES = Set.of("control-plane", "gpuos", "acrfence", "sysom", "wio", "agentcgroup", "schedcp",
+            "sysom-agent");
+
     @Test
     void everyWorkloadIsProbedPinnedLimitedAndOnlyTheNodeSystemsTouchTheHost() throws Exception {
         for (String values : VALUES) {
@@ -95,6 +99,18 @@ class HelmChartTest {
                     String image = c.path("image").asText();
                     assertThat(image).as(name + ": a pinned image").matches(".+:[0-9A-Za-z._-]+").doesNotEndWith(":latest");
                     assertThat(c.has("readinessProbe") && c.has("livenessProbe")).as(name + ": readiness and liveness probes").isTrue();
+                    if (KEELSON_PROCESSES.contains(component)) {
+                        // HTTP on /q/health, never a TCP check that passes for a process that is up but not serving
+                        assertThat(c.at("/readinessProbe/httpGet/path").asText()).as(name + ": readiness over HTTP").isEqualTo("/q/health/ready");
+                        assertThat(c.at("/livenessProbe/httpGet/path").asText()).as(name + ": liveness over HTTP").isEqualTo("/q/health/live");
+                    }
+                    if (KEELSON_PROCESSES.contains(component) && !component.equals("control-plane")) {
+                        assertThat(c.at("/readinessProbe/httpGet/port").asText()).as(name + ": its health port").isEqualTo("health");
+                        assertThat(list(c.path("ports"))).as(name).anySatisfy(p -> {
+                            assertThat(p.path("name").asText()).isEqualTo("health");
+                            assertThat(p.path("containerPort").asInt()).isEqualTo(8081);
+                        });
+                    }
                     assertThat(c.at("/resources/requests").isObject() && c.at("/resources/limits/memory").isTextual())
                             .as(name + ": requests and a memory limit").isTrue();
                     boolean elevated = c.at("/securityContext/privileged").asBoolean()
@@ -273,7 +289,6 @@ class HelmChartTest {
         assertThat(env(cp).get("KEELSON_SYSTEMS_WIO_ADDRESS").path("value").asText()).isEmpty();
         assertThat(env(cp)).doesNotContainKey("KEELSON_GATEWAY_SERVICE_TLS_CERT");
         JsonNode sysom = container(find(objects, "Deployment", "keelson-sysom"));
-        assertThat(sysom.at("/readinessProbe/grpc/port").asInt()).as("plaintext: the gRPC health probe").isEqualTo(7003);
         assertThat(list(sysom.path("args"))).extracting(JsonNode::asText).containsExactly("7003");
     }
 

@@ -10,10 +10,15 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
 import io.keelson.common.v1.GetNodeRequest;
 import io.keelson.common.v1.GetNodeResponse;
+import io.keelson.common.health.HealthEndpoint;
 import io.keelson.common.v1.NodeServiceGrpc;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What every system's standalone server shares: the arguments {@code [port [cert.pem key.pem client-ca.pem]]}
@@ -65,14 +70,41 @@ public final class ServiceMain {
                 .start();
     }
 
-    /** Prints {@code LISTENING <port>} and waits until the server terminates; {@code onShutdown} runs on SIGTERM. */
-    public static void serve(Server server, Runnable onShutdown) throws InterruptedException {
+    /**
+     * Prints {@code LISTENING <port>} and waits until the server terminates; {@code onShutdown} runs on SIGTERM. With
+     * {@code KEELSON_HEALTH_PORT}, also answers the kubelet's HTTP probes there ({@link HealthEndpoint}): live while
+     * the server runs, ready while it serves (and prints {@code HEALTH <port>} first).
+     */
+    public static void serve(Server server, Runnable onShutdown) throws InterruptedException, IOException {
+        Optional<HealthEndpoint> health = healthPort(System.getenv()).isEmpty() ? Optional.empty()
+                : Optional.of(HealthEndpoint.serve(healthPort(System.getenv()).getAsInt(),
+                List.of(new HealthEndpoint.Check("grpc server running", () -> !server.isTerminated())),
+                List.of(new HealthEndpoint.Check("grpc server serving", () -> !server.isShutdown()))));
+        health.ifPresent(h -> System.out.println("HEALTH " + h.port()));
         System.out.println("LISTENING " + server.getPort());
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.shutdownNow();
             onShutdown.run();
+            health.ifPresent(HealthEndpoint::close);
         }));
         server.awaitTermination();
+    }
+
+    /** {@code KEELSON_HEALTH_PORT}: 0..65535 (0 picks one), or absent; anything else is refused naming it. */
+    static OptionalInt healthPort(Map<String, String> env) {
+        String value = env.getOrDefault("KEELSON_HEALTH_PORT", "").strip();
+        if (value.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 0 && port <= 65535) {
+                return OptionalInt.of(port);
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("KEELSON_HEALTH_PORT: a port 0..65535, was '" + value + "'");
     }
 }

@@ -377,6 +377,7 @@ public final class NodeAgent {
             ManagedChannel channel = gateway.channel();
             // a publish waits up to 60 s for sysom's answer: a loop quiet for longer than that is stuck
             Optional<AgentHealth> health = healthPort < 0 ? Optional.empty() : Optional.of(AgentHealth.serve(healthPort, Duration.ofSeconds(180)));
+            health.ifPresent(h -> System.out.println(JsonLine.of("health_port", h.port())));
             try (NodeWatch node = new NodeWatch(new RankProcesses(proc, tracesRoot), sampler, stacks, System.out::println)) {
                 Optional<Publisher> publisher = Optional.empty();
                 for (long tick = 0; ; tick++) {
