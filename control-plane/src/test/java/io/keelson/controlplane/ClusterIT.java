@@ -136,6 +136,15 @@ class ClusterIT {
                 AcrFenceServiceGrpc.AcrFenceServiceBlockingStub fenceA = AcrFenceServiceGrpc.newBlockingStub(viaA);
                 String branch = fenceA.openRun(OpenRunRequest.newBuilder().setRunId("cluster-run").build()).getBranch().getBranchId();
                 // a session lives on the node it was created on; a call must say which node when there are several
+                // (a replica just started may not have heard from every node yet: UNAVAILABLE, which a client retries)
+                await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptionsMatching(e -> e instanceof StatusRuntimeException s
+                        && s.getStatus().getCode() == Status.Code.UNAVAILABLE).untilAsserted(() -> {
+                    for (Channel replica : List.of(viaA, viaB)) {
+                        for (String node : List.of("node-a", "node-b")) {
+                            AgentCgroupServiceGrpc.newBlockingStub(GatewayClient.onNode(replica, node)).listSessions(ListSessionsRequest.getDefaultInstance());
+                        }
+                    }
+                });
                 AgentCgroupServiceGrpc.newBlockingStub(GatewayClient.onNode(viaB, "node-a")).createSession(CreateSessionRequest.newBuilder()
                         .setSessionId("cluster-s").setPriority(Priority.PRIORITY_LOW).addAllowedCommands("sh").build());
                 assertThat(AgentCgroupServiceGrpc.newBlockingStub(GatewayClient.onNode(viaA, "node-a")).listSessions(ListSessionsRequest

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,7 +122,7 @@ public final class NodeDirectory implements AutoCloseable {
         return out;
     }
 
-    /** The nodes known now, by name. */
+    /** The nodes known now, by name, in name order. */
     public Map<String, Instance> nodes() {
         return nodes;
     }
@@ -205,7 +206,7 @@ public final class NodeDirectory implements AutoCloseable {
                     .getNode(GetNodeRequest.getDefaultInstance()));
         });
         Instant now = clock.instant();
-        Map<String, Instance> found = new TreeMap<>();
+        TreeMap<String, Instance> found = new TreeMap<>();
         Map<String, Instance> before = nodes;
         List<String> quiet = new ArrayList<>();
         asked.forEach((address, answer) -> {
@@ -231,7 +232,7 @@ public final class NodeDirectory implements AutoCloseable {
                 found.put(old.node(), new Instance(old.node(), old.address(), channel != null ? channel : old.channel(), false, old.lastAnswered()));
             }
         });
-        nodes = Map.copyOf(found);
+        nodes = Collections.unmodifiableSortedMap(found); // by name: listed and probed in a stable order
         silent = List.copyOf(quiet);
     }
 
