@@ -158,9 +158,11 @@ public class Platform {
         gatewayChannel = gateway.inProcessChannel();
         running.push(gatewayChannel::shutdownNow);
 
-        LOG.infof("Keelson is up: gRPC gateway on %s:%d (reflection on); health and metrics on http://localhost:%d/q/health "
-                        + "and /q/metrics; web console on http://localhost:%d/console; state in %s; admin token %s",
-                config.gateway().host(), gateway.port(), httpPort, httpPort, storeName,
+        // port 0: Quarkus binds its HTTP port after this runs, and says which in its "Listening on" line
+        String http = httpPort == 0 ? "http://localhost:<the port Quarkus is listening on, below>" : "http://localhost:" + httpPort;
+        LOG.infof("Keelson is up: gRPC gateway on %s:%d (reflection on); health and metrics on %s/q/health "
+                        + "and /q/metrics; web console on %s/console; state in %s; admin token %s",
+                config.gateway().host(), gateway.port(), http, http, storeName,
                 adminToken.map(p -> "written to " + p).orElse("already issued (see " + config.home().resolve(AdminTokenFile.NAME) + ")"));
     }
 
