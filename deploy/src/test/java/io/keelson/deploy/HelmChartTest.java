@@ -182,11 +182,14 @@ class HelmChartTest {
         for (var system : ports.entrySet()) {
             JsonNode policy = find(objects, "NetworkPolicy", "keelson-" + system.getKey());
             assertThat(policy.at("/spec/podSelector/matchLabels").path("app.kubernetes.io/component").asText()).isEqualTo(system.getKey());
-            assertThat(list(policy.at("/spec/ingress"))).singleElement().satisfies(rule -> {
-                assertThat(list(rule.path("from"))).singleElement().satisfies(from ->
-                        assertThat(from.at("/podSelector/matchLabels").path("app.kubernetes.io/component").asText()).isEqualTo("control-plane"));
-                assertThat(list(rule.path("ports"))).extracting(p -> p.path("port").asInt()).containsExactly(system.getValue());
-            });
+            List<JsonNode> rules = list(policy.at("/spec/ingress"));
+            assertThat(rules).hasSize(2);
+            assertThat(list(rules.get(0).path("from"))).singleElement().satisfies(from ->
+                    assertThat(from.at("/podSelector/matchLabels").path("app.kubernetes.io/component").asText()).isEqualTo("control-plane"));
+            assertThat(list(rules.get(0).path("ports"))).extracting(p -> p.path("port").asInt()).containsExactly(system.getValue());
+            // from anywhere: only the health port, for the kubelet's probes
+            assertThat(rules.get(1).has("from")).isFalse();
+            assertThat(list(rules.get(1).path("ports"))).extracting(p -> p.path("port").asInt()).containsExactly(8081);
         }
         assertThat(find(objects, "NetworkPolicy", "keelson-postgresql").at("/spec/ingress/0/from/0/podSelector/matchLabels")
                 .path("app.kubernetes.io/instance").asText()).isEqualTo("keelson");
