@@ -1,6 +1,7 @@
 package io.keelson.cli;
 
 import io.grpc.StatusRuntimeException;
+import io.keelson.common.grpc.NodeName;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,8 +99,8 @@ public final class KeelsonCli {
     Gateway connect() {
         String target = Optional.ofNullable(endpoint).orElse(env.getOrDefault("KEELSON_ENDPOINT", "localhost:9000"));
         Optional<String> forNode = Optional.ofNullable(node).or(() -> Optional.ofNullable(env.get("KEELSON_NODE"))).filter(n -> !n.isBlank());
-        if (forNode.isPresent() && !forNode.get().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,252}")) {
-            throw new UsageError("--node: a node name (letters, digits, '.', '_', '-'; at most 253), was '" + forNode.get() + "'");
+        if (forNode.isPresent() && !NodeName.isValid(forNode.get())) {
+            throw new UsageError("--node: " + NodeName.VALID_DESCRIPTION + ", was '" + forNode.get() + "'");
         }
         return Gateway.open(target, token(), Optional.ofNullable(tlsCa), forNode);
     }

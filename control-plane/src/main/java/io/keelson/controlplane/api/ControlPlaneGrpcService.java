@@ -13,6 +13,7 @@ import io.keelson.controlplane.auth.BearerSecret;
 import io.keelson.controlplane.auth.Principal;
 import io.keelson.controlplane.auth.Role;
 import io.keelson.controlplane.auth.TokenRegistry;
+import io.keelson.common.grpc.ProtoTime;
 import io.keelson.common.grpc.GrpcErrors;
 import io.keelson.common.grpc.Violations;
 import io.keelson.controlplane.gateway.CallContext;
@@ -93,7 +94,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneServiceGrpc.Contr
                     .setSystem(info(route))
                     .setState(probe.state())
                     .setDetail(probe.detail())
-                    .setCheckedAt(timestamp(Instant.now()))
+                    .setCheckedAt(ProtoTime.of(Instant.now()))
                     .setProbeLatency(Duration.newBuilder()
                             .setSeconds(probe.latency().getSeconds()).setNanos(probe.latency().getNano()))
                     .build();
@@ -226,7 +227,7 @@ public final class ControlPlaneGrpcService extends ControlPlaneServiceGrpc.Contr
                 .setAddress(route.address())
                 .addAllServices(system.services().stream().map(io.grpc.ServiceDescriptor::getName).toList())
                 .addAllNodes(route.nodes().map(d -> d.nodes().values().stream().map(n -> SystemNode.newBuilder().setNode(n.node())
-                        .setAddress(n.address()).setAnswering(n.answering()).setLastAnsweredAt(timestamp(n.lastAnswered())).build()).toList())
+                        .setAddress(n.address()).setAnswering(n.answering()).setLastAnsweredAt(ProtoTime.of(n.lastAnswered())).build()).toList())
                         .orElse(List.of()))
                 .build();
     }
@@ -237,17 +238,17 @@ public final class ControlPlaneGrpcService extends ControlPlaneServiceGrpc.Contr
                 .setName(t.name())
                 .setRole(t.role().toProto())
                 .addAllScopes(t.scopes().stream().sorted().toList())
-                .setCreatedAt(timestamp(t.createdAt()))
+                .setCreatedAt(ProtoTime.of(t.createdAt()))
                 .setCreatedBy(t.createdBy());
-        t.expiresAt().ifPresent(at -> b.setExpiresAt(timestamp(at)));
-        t.revokedAt().ifPresent(at -> b.setRevokedAt(timestamp(at)));
+        t.expiresAt().ifPresent(at -> b.setExpiresAt(ProtoTime.of(at)));
+        t.revokedAt().ifPresent(at -> b.setRevokedAt(ProtoTime.of(at)));
         return b.build();
     }
 
     static io.keelson.controlplane.v1.AuditEvent toProto(AuditRecord a) {
         return io.keelson.controlplane.v1.AuditEvent.newBuilder()
                 .setSequence(a.sequence())
-                .setTime(timestamp(a.time()))
+                .setTime(ProtoTime.of(a.time()))
                 .setPrincipal(a.principal())
                 .setSystem(a.system())
                 .setMethod(a.method())
@@ -257,10 +258,6 @@ public final class ControlPlaneGrpcService extends ControlPlaneServiceGrpc.Contr
                 .setLatencyMicros(a.latencyMicros())
                 .setPeer(a.peer())
                 .build();
-    }
-
-    private static Timestamp timestamp(Instant at) {
-        return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
     }
 
     private static Instant instant(Timestamp t) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Status;
+import io.keelson.common.grpc.NodeName;
 import io.keelson.controlplane.auth.Access;
 import io.keelson.controlplane.ops.Platform;
 import io.smallrye.mutiny.Multi;
@@ -51,7 +52,6 @@ public class ConsoleApi {
     static final String MARKER = "X-Keelson-Console";
     /** The node a call to agentcgroup or schedcp is for, where they run an instance per node (passed on as keelson-node). */
     static final String NODE = "X-Keelson-Node";
-    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,256}");
     private static final Duration CALL_DEADLINE = Duration.ofMinutes(10);
 
@@ -161,8 +161,8 @@ public class ConsoleApi {
         requireMarker(marker);
         String signedIn = signedIn(token);
         Optional<String> forNode = Optional.ofNullable(node).filter(n -> !n.isEmpty());
-        if (forNode.isPresent() && !NODE_NAME.matcher(forNode.get()).matches()) {
-            throw failure(ConsoleError.badRequest(NODE, "a node name (letters, digits, '.', '_', '-'; at most 253)"));
+        if (forNode.isPresent() && !NodeName.isValid(forNode.get())) {
+            throw failure(ConsoleError.badRequest(NODE, NodeName.VALID_DESCRIPTION));
         }
         RpcCatalog.Rpc rpc = rpc(service, method);
         if (!servedHere.test(rpc)) {

@@ -76,8 +76,8 @@ public final class ServiceMain {
      * the server runs, ready while it serves (and prints {@code HEALTH <port>} first).
      */
     public static void serve(Server server, Runnable onShutdown) throws InterruptedException, IOException {
-        Optional<HealthEndpoint> health = healthPort(System.getenv()).isEmpty() ? Optional.empty()
-                : Optional.of(HealthEndpoint.serve(healthPort(System.getenv()).getAsInt(),
+        OptionalInt healthPort = healthPort(System.getenv());
+        Optional<HealthEndpoint> health = healthPort.isEmpty() ? Optional.empty() : Optional.of(HealthEndpoint.serve(healthPort.getAsInt(),
                 List.of(new HealthEndpoint.Check("grpc server running", () -> !server.isTerminated())),
                 List.of(new HealthEndpoint.Check("grpc server serving", () -> !server.isShutdown()))));
         health.ifPresent(h -> System.out.println("HEALTH " + h.port()));

@@ -26,6 +26,7 @@ import io.keelson.agentcgroup.v1.Spike;
 import io.keelson.agentcgroup.v1.TaskTraceUpload;
 import io.keelson.agentcgroup.v1.ToolCallRef;
 import io.keelson.agentcgroup.v1.ToolStats;
+import io.keelson.common.grpc.ProtoTime;
 import io.keelson.common.grpc.GrpcErrors;
 import io.keelson.common.grpc.UnaryCall;
 import io.keelson.common.grpc.Violations;
@@ -271,16 +272,12 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
                     registry.ledger().closed(request.getClosedLimit()).forEach(c -> b.addClosed(ClosedSession.newBuilder().setSessionId(c.id()).setNode(c.node())
                             .setPriority(c.priority() == Priority.HIGH ? io.keelson.agentcgroup.v1.Priority.PRIORITY_HIGH
                                     : io.keelson.agentcgroup.v1.Priority.PRIORITY_LOW)
-                            .setOpenedAt(timestamp(c.openedAt())).setClosedAt(timestamp(c.closedAt())).setReason(c.reason())
+                            .setOpenedAt(ProtoTime.of(c.openedAt())).setClosedAt(ProtoTime.of(c.closedAt())).setReason(c.reason())
                             .setCallsFinished(c.callsFinished()).setOomKills(c.oomKills())));
                 });
             }
             return b.build();
         });
-    }
-
-    private static com.google.protobuf.Timestamp timestamp(java.time.Instant at) {
-        return com.google.protobuf.Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
     }
 
     private GetSessionUsageResponse.Builder usage(SessionRegistry.Usage u) {

@@ -21,7 +21,7 @@ public final class NodeWatch implements AutoCloseable {
     private final Optional<RankWatch.Stacks> stacks;
     private final Consumer<String> out;
     private final Map<Long, RankWatch> watched = new HashMap<>();
-    private final Set<String> told = new HashSet<>();
+    private Set<String> told = new HashSet<>();
     private final Map<Long, String> problems = new HashMap<>();
 
     public NodeWatch(RankProcesses ranks, ProcSampler sampler, Optional<RankWatch.Stacks> stacks, Consumer<String> out) {
@@ -41,11 +41,15 @@ public final class NodeWatch implements AutoCloseable {
                         "traces", r.traces().toString()));
             }
         }
+        // said once while it holds; what no longer holds is forgotten, so the set stays the size of one scan's refusals
+        Set<String> refusedNow = new HashSet<>();
         scan.refused().forEach((pid, why) -> {
-            if (told.add(pid + " " + why)) {
+            refusedNow.add(pid + " " + why);
+            if (!told.contains(pid + " " + why)) {
                 out.accept(JsonLine.of("pid", pid, "not_watched", why));
             }
         });
+        told = refusedNow;
     }
 
     /** One tick of every watched rank; a rank whose process exited is let go, one whose tick fails says why and goes on. */
