@@ -47,7 +47,7 @@ export async function render(root, ctx) {
       + `${t.actorsOnHost} on the host; policy ${t.policy}; ${migrations} migrations; backend ${backend(t.backend)}`);
   }, e => fill(numbers, problem(e)));
 
-  fill(placement.body, el('p.muted', {}, 'static-host and static-device pin every actor; reversible moves them as the device heats and cools.'),
+  fill(placement.body, el('p.muted', {}, 'static-host and static-device pin every actor; reversible places them one by one, on the device while it is cool, on the host for what a hot device cannot sustain.'),
     form([['policy', 'policy', { options: ['reversible', 'static-host', 'static-device'] }]], 'Set policy',
       v => rpc(S.wio, 'SetPlacementPolicy', v), { disabled: !operator, note: operator ? '' : 'needs the operator role' }));
 

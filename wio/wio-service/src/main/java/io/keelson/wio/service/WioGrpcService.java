@@ -254,12 +254,12 @@ public final class WioGrpcService extends WioServiceGrpc.WioServiceImplBase impl
             v.check(r.getOfferedMbPerSecond() >= 0 && r.getOfferedMbPerSecond() <= 100_000, "offered_mb_per_second", "0..100000");
             v.throwIfAny();
             Platform platform = Platform.standard();
-            Calibration calibration = new Calibration(core * 1e6, 0.36, 2e-6);
+            Calibration calibration = new Calibration(core * 1e6, Calibration.measuredStages(), 0.36, 2e-6);
             double offered = r.getOfferedMbPerSecond() == 0 ? 0.8 * platform.deviceBytesPerSecond(calibration) : r.getOfferedMbPerSecond() * 1e6;
             Workload workload = new Workload(offered, 4096, minutes * 60, r.getSeed());
             RunSimulationResponse.Builder b = RunSimulationResponse.newBuilder().setBackend(Backend.BACKEND_CXL_EMULATED);
             for (PlacementPolicy policy : List.of(PlacementPolicy.fixed(Placement.HOST), PlacementPolicy.fixed(Placement.DEVICE),
-                    AgilityScheduler.standard(platform.thermal()))) {
+                    AgilityScheduler.standard(platform))) {
                 SimReport s = StorageSimulator.run(platform, calibration, workload, policy);
                 b.addPlacements(SimulatedPlacement.newBuilder().setPolicy(s.policy()).setThroughputMbPerSecond(s.throughputBytesPerSecond() / 1e6)
                         .setLateThroughputMbPerSecond(s.lateThroughputBytesPerSecond() / 1e6).setP50Ms(s.p50Seconds() * 1e3).setP99Ms(s.p99Seconds() * 1e3)

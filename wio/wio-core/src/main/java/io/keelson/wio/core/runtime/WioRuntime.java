@@ -16,6 +16,7 @@ import io.keelson.wio.core.sched.AgilityScheduler;
 import io.keelson.wio.core.sched.Observation;
 import io.keelson.wio.core.sched.Placement;
 import io.keelson.wio.core.sched.PlacementPolicy;
+import io.keelson.wio.core.sched.Plan;
 import io.keelson.wio.core.sim.Platform;
 
 import java.io.IOException;
@@ -26,7 +27,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -119,6 +122,7 @@ public final class WioRuntime implements AutoCloseable {
         final DeployedActor deployed;
         final Deque<ActorInstance.Outcome> outbox = new ArrayDeque<>();
         final ReentrantLock lock = new ReentrantLock();
+        final AtomicLong worked = new AtomicLong(); // bytes of records run since the last placement decision: its share of the work
 
         LiveActor(String name, String module, DeployedActor deployed) {
             this.name = name;
@@ -146,7 +150,7 @@ public final class WioRuntime implements AutoCloseable {
     private final AtomicLong migrations = new AtomicLong();
     private final Deque<double[]> temperatures = new ArrayDeque<>(); // (model seconds, °C) over the last 10 s
     private volatile Optional<PlacementPolicy> policy = Optional.empty(); // manual: actors stay where deployed or moved
-    private volatile Placement placement = Placement.DEVICE;
+    private volatile boolean placeAfresh; // a policy just set: its initial plan goes first
     private volatile double placedAt;
 
     private WioRuntime(Path home, Settings settings) {
@@ -236,7 +240,7 @@ public final class WioRuntime implements AutoCloseable {
     }
 
     public List<ActorView> actors() {
-        return actors.values().stream().sorted(java.util.Comparator.comparingInt(a -> a.deployed.slot().index())).map(this::view).toList();
+        return actors.values().stream().sorted(Comparator.comparingInt(a -> a.deployed.slot().index())).map(this::view).toList();
     }
 
     private LiveActor actor(String name) {
@@ -358,6 +362,7 @@ public final class WioRuntime implements AutoCloseable {
             throw new ActorFailed("actor " + a.name + " failed: " + a.deployed.failure().orElse("?"));
         }
         if (stop == ActorExecutor.Stop.BUDGET) {
+            a.worked.addAndGet(bytes);
             device.worked(side == ControlBlock.Side.DEVICE, bytes);
             if (side == ControlBlock.Side.DEVICE) {
                 long wait = device.book(bytes);
@@ -455,20 +460,18 @@ public final class WioRuntime implements AutoCloseable {
 
     /**
      * manual (the default: actors stay where deployed or moved by hand), static-host, static-device or reversible; under
-     * a policy the actors move where it wants them within a second (and a move by hand is undone).
+     * a policy the actors move where it wants them within a second (a move by hand lasts until its next decision).
      */
     public void placement(String name) {
         Optional<PlacementPolicy> next = switch (name) {
             case "manual" -> Optional.empty();
             case "static-host" -> Optional.of(PlacementPolicy.fixed(Placement.HOST));
             case "static-device" -> Optional.of(PlacementPolicy.fixed(Placement.DEVICE));
-            case "reversible" -> Optional.of(AgilityScheduler.standard(settings.platform().thermal()));
+            case "reversible" -> Optional.of(AgilityScheduler.standard(settings.platform()));
             default -> throw new IllegalArgumentException("policy: manual, static-host, static-device or reversible, was '" + name + "'");
         };
-        next.ifPresent(p -> {
-            placement = p.initial();
-            placedAt = device.secondsSinceStart();
-        });
+        placeAfresh = next.isPresent();
+        placedAt = device.secondsSinceStart();
         policy = next;
     }
 
@@ -489,7 +492,11 @@ public final class WioRuntime implements AutoCloseable {
         return device;
     }
 
-    /** Once a second: what the policy wants, given what the device shows; actors not there are moved. */
+    /**
+     * Once a second: what the policy wants, given what the device shows; actors not there are moved. The actors are the
+     * stages it places, each weighed by the bytes it ran since the last decision (the device charges its compute by the
+     * byte).
+     */
     private void place() {
         Optional<PlacementPolicy> current = policy;
         if (current.isEmpty()) {
@@ -504,18 +511,30 @@ public final class WioRuntime implements AutoCloseable {
             }
             double[] first = temperatures.peekFirst();
             double slope = r.seconds() - first[0] > 0 ? (r.temperatureC() - first[1]) / (r.seconds() - first[0]) : 0;
-            Observation o = new Observation(r.seconds(), placement, r.seconds() - placedAt, r.temperatureC(), slope, r.throttle(), r.watts(),
-                    settings.platform().powerCapWatts(), settings.hostBytesPerSecond(), r.deviceBytesPerSecond() + r.hostBytesPerSecond(), 0, 0);
-            Placement next = current.get().decide(o);
-            if (next != placement) {
-                placement = next;
+            List<LiveActor> stages = actors.values().stream().filter(a -> a.deployed.slot().control().state() == ControlBlock.State.RUNNING)
+                    .sorted(Comparator.comparing(a -> a.name)).toList();
+            if (stages.isEmpty()) {
+                return;
+            }
+            long[] worked = stages.stream().mapToLong(a -> a.worked.getAndSet(0)).toArray();
+            long total = Arrays.stream(worked).sum();
+            List<Double> shares = Arrays.stream(worked).mapToObj(w -> total == 0 ? 1.0 / stages.size() : (double) w / total).toList();
+            Plan now = new Plan(stages.stream().map(a -> a.deployed.owner() == ControlBlock.Side.HOST ? Placement.HOST : Placement.DEVICE).toList());
+            Plan next;
+            if (placeAfresh) {
+                placeAfresh = false;
+                next = current.get().initial(stages.size());
+            } else {
+                next = current.get().decide(new Observation(r.seconds(), now, r.seconds() - placedAt, r.temperatureC(), slope, r.throttle(), r.watts(),
+                        settings.platform().powerCapWatts(), settings.hostBytesPerSecond(), settings.deviceBytesPerSecond(), shares,
+                        r.deviceBytesPerSecond() + r.hostBytesPerSecond(), 0, 0));
+            }
+            if (now.moves(next) > 0) {
                 placedAt = r.seconds();
             }
-            ControlBlock.Side side = placement == Placement.HOST ? ControlBlock.Side.HOST : ControlBlock.Side.DEVICE;
-            for (LiveActor a : actors.values()) {
-                ControlBlock c = a.deployed.slot().control();
-                if (c.owner() != side && c.state() == ControlBlock.State.RUNNING) {
-                    migrate(a.name, side);
+            for (int i = 0; i < stages.size(); i++) {
+                if (next.side(i) != now.side(i)) {
+                    migrate(stages.get(i).name, next.side(i) == Placement.HOST ? ControlBlock.Side.HOST : ControlBlock.Side.DEVICE);
                 }
             }
         } catch (RuntimeException e) {

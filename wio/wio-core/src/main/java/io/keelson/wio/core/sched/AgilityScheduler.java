@@ -1,22 +1,36 @@
 package io.keelson.wio.core.sched;
 
 import io.keelson.wio.core.device.ThermalModel;
+import io.keelson.wio.core.sim.Platform;
+
+import java.util.Comparator;
+import java.util.function.ToDoubleFunction;
 
 /**
- * The agility-aware placement ("reversible"): actors start on the device (sparing host CPU) and move to the host
- * before the device throttles - when TMT1 is nearer than the horizon at the present heating rate, when the device is
- * already throttling, or when it draws more than its power cap - provided the host has the CPU for the load. They
- * return once the device is back below TMT1 by the hysteresis and no longer heating, or when the host falls behind
- * and the device is not throttling. A minimum dwell on each side, the hysteresis and the horizon keep it from
- * flapping; the horizon grows with the measured migration cost.
+ * The agility-aware placement ("reversible"), actor by actor: every stage starts on the device (sparing host CPU);
+ * each decision picks the split of the pipeline's stages between device and host that serves the load (the offered
+ * rate plus draining the queue), and among those the one that leaves the most host CPU spare, moving as few stages as
+ * it can. What the device may carry depends on its heat:
+ * <ul>
+ *   <li>hot - throttling, TMT1 nearer than the horizon at the present heating rate, or over its power cap: only what it
+ *   can sustain at the rate the pipeline will then run, i.e. compute whose steady-state temperature stays at
+ *   TMT1 − hysteresis (lumped RC model), so it cools instead of throttling;</li>
+ *   <li>cool - below TMT1 − hysteresis and not hot: its full speed (its thermal mass buys the time until it is hot);</li>
+ *   <li>in between: nothing moves (the hysteresis band).</li>
+ * </ul>
+ * When no split serves the load, the one that serves the most. A minimum dwell after each move, the hysteresis and
+ * the horizon keep it from flapping; the horizon grows with the measured migration cost.
  *
- * @param minDwellSeconds   how long an actor stays put after a move
- * @param horizonSeconds    how far ahead of TMT1 to leave the device (plus ten times the measured migration cost)
+ * @param minDwellSeconds   how long the placement stays put after a move
+ * @param horizonSeconds    how far ahead of TMT1 the device counts as hot (plus ten times the measured migration cost)
  */
-public record AgilityScheduler(ThermalModel thermal, double minDwellSeconds, double horizonSeconds) implements PlacementPolicy {
+public record AgilityScheduler(Platform platform, double minDwellSeconds, double horizonSeconds) implements PlacementPolicy {
 
-    public static AgilityScheduler standard(ThermalModel thermal) {
-        return new AgilityScheduler(thermal, 60, 30);
+    /** The queue is to be drained within this many seconds on top of the offered load. */
+    static final double DRAIN_SECONDS = 10;
+
+    public static AgilityScheduler standard(Platform platform) {
+        return new AgilityScheduler(platform, 60, 30);
     }
 
     @Override
@@ -25,25 +39,48 @@ public record AgilityScheduler(ThermalModel thermal, double minDwellSeconds, dou
     }
 
     @Override
-    public Placement initial() {
-        return Placement.DEVICE;
+    public Plan initial(int stages) {
+        return Plan.all(Placement.DEVICE, stages);
     }
 
     @Override
-    public Placement decide(Observation o) {
+    public Plan decide(Observation o) {
         if (o.dwellSeconds() < minDwellSeconds) {
             return o.current();
         }
+        ThermalModel thermal = platform.thermal();
         double horizon = horizonSeconds + 10 * o.migrationCostSeconds();
-        boolean hostCanCarry = o.hostHeadroomBytesPerSecond() >= o.offeredBytesPerSecond();
-        if (o.current() == Placement.DEVICE) {
-            boolean hot = o.throttle() != ThermalModel.Throttle.NONE || o.secondsToTmt1(thermal.tmt1C()) <= horizon
-                    || o.deviceWatts() > o.powerCapWatts();
-            return hot && hostCanCarry ? Placement.HOST : Placement.DEVICE;
+        boolean hot = o.throttle() != ThermalModel.Throttle.NONE || o.secondsToTmt1(thermal.tmt1C()) <= horizon
+                || o.deviceWatts() > o.powerCapWatts();
+        boolean cool = !hot && o.temperatureC() <= thermal.tmt1C() - thermal.hysteresisC();
+        if (!hot && !cool) {
+            return o.current();
         }
-        boolean cool = o.throttle() == ThermalModel.Throttle.NONE && o.temperatureC() <= thermal.tmt1C() - thermal.hysteresisC()
-                && o.slopeCPerSecond() <= 0;
-        boolean hostBehind = !hostCanCarry && o.throttle() == ThermalModel.Throttle.NONE;
-        return cool || hostBehind ? Placement.DEVICE : Placement.HOST;
+        double device = o.deviceBytesPerSecond() * thermal.factor(o.throttle());
+        // hot: the device's work under the plan, at the rate the pipeline would then run, must be what it can sustain
+        double deviceBudget = hot ? sustainableShare() * o.deviceBytesPerSecond() : Double.POSITIVE_INFINITY;
+        double need = o.offeredBytesPerSecond() + o.queueBytes() / DRAIN_SECONDS;
+        ToDoubleFunction<Plan> served = p -> Math.min(need, rate(p, o, device));
+        Comparator<Plan> better = Comparator.comparingDouble(served)
+                .thenComparing(Comparator.comparingDouble((Plan p) -> p.share(Placement.HOST, o.stageShares())).reversed())
+                .thenComparing(Comparator.comparingInt((Plan p) -> p.moves(o.current())).reversed());
+        return Plan.candidates(o.stageShares()).stream()
+                .filter(p -> served.applyAsDouble(p) * p.share(Placement.DEVICE, o.stageShares()) <= deviceBudget)
+                .max(better).orElse(o.current());
+    }
+
+    /** The pipeline's rate under {@code plan}: the slower of the two sides for the share each carries. */
+    static double rate(Plan plan, Observation o, double deviceBytesPerSecond) {
+        double host = plan.share(Placement.HOST, o.stageShares());
+        double device = plan.share(Placement.DEVICE, o.stageShares());
+        return Math.min(host > 0 ? o.hostBytesPerSecond() / host : Double.POSITIVE_INFINITY,
+                device > 0 ? deviceBytesPerSecond / device : Double.POSITIVE_INFINITY);
+    }
+
+    /** The share of its full-speed compute the device can keep up for good without getting warmer than TMT1 − hysteresis. */
+    double sustainableShare() {
+        ThermalModel t = platform.thermal();
+        double watts = (t.tmt1C() - t.hysteresisC() - t.ambientC()) / t.resistanceKW() - platform.ioWatts();
+        return Math.max(0, Math.min(1, watts / platform.computeWatts()));
     }
 }

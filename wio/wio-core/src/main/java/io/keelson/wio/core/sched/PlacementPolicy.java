@@ -1,15 +1,15 @@
 package io.keelson.wio.core.sched;
 
-/** Decides where an actor runs, once per decision period. */
+/** Decides where each stage of a pipeline runs, once per decision period. */
 public interface PlacementPolicy {
 
     String name();
 
-    Placement initial();
+    Plan initial(int stages);
 
-    Placement decide(Observation o);
+    Plan decide(Observation o);
 
-    /** Always on one side: static-host or static-device. */
+    /** Every stage always on one side: static-host or static-device. */
     static PlacementPolicy fixed(Placement where) {
         return new PlacementPolicy() {
             @Override
@@ -18,13 +18,13 @@ public interface PlacementPolicy {
             }
 
             @Override
-            public Placement initial() {
-                return where;
+            public Plan initial(int stages) {
+                return Plan.all(where, stages);
             }
 
             @Override
-            public Placement decide(Observation o) {
-                return where;
+            public Plan decide(Observation o) {
+                return Plan.all(where, o.current().stages().size());
             }
         };
     }

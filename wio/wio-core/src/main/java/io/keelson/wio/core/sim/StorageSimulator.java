@@ -4,17 +4,20 @@ import io.keelson.wio.core.device.ThermalModel;
 import io.keelson.wio.core.sched.Observation;
 import io.keelson.wio.core.sched.Placement;
 import io.keelson.wio.core.sched.PlacementPolicy;
+import io.keelson.wio.core.sched.Plan;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Random;
 
 /**
  * A deterministic virtual-clock simulation of a write stream through the actor pipeline and onto the computational
- * SSD, in 10 ms steps, far faster than real time. Each step: records arrive (Poisson, seeded); the side that runs
- * the actors works through the queue at its rate - the host's cores, or the device's cores times its throttle
- * factor; the device's power (its I/O, plus compute in proportion to the work it does) drives its temperature, which
- * sets the throttle; once a second the placement policy looks at what a host can observe and may move the actors
- * (the measured migration pause stops them for that long). Queueing is fluid within a step and FIFO across steps, so
+ * SSD, in 10 ms steps, far faster than real time. Each step: records arrive (Poisson, seeded); the pipeline works
+ * through the queue at the rate of its slower side - the host's cores for the stages placed there, the device's cores
+ * times its throttle factor for the others, each side's rate divided by the share of the work it carries; the
+ * device's power (its I/O, plus compute in proportion to the work it does) drives its temperature, which sets the
+ * throttle; once a second the placement policy looks at what a host can observe and may move stages (each moved
+ * stage's measured migration pause stops the pipeline for that long). Queueing is fluid within a step and FIFO across steps, so
  * a record's latency is when the pipeline reaches its bytes, plus its own service time and the device's buffered
  * write.
  */
@@ -45,7 +48,8 @@ public final class StorageSimulator {
         double served = 0;
         double temperature = thermal.ambientC();
         ThermalModel.Throttle throttle = ThermalModel.Throttle.NONE;
-        Placement placement = policy.initial();
+        List<Double> shares = calibration.stageShares();
+        Plan plan = policy.initial(shares.size());
         double placedAt = 0;
         double pauseLeft = 0;
         double watts = platform.ioWatts();
@@ -54,7 +58,7 @@ public final class StorageSimulator {
         double maxTemperature = temperature;
         double light = 0;
         double heavy = 0;
-        double onDevice = 0;
+        double deviceWork = 0;
         double lateFrom = workload.seconds() * 2 / 3;
         double servedLate = 0;
         long steps = Math.round(workload.seconds() / STEP);
@@ -66,14 +70,15 @@ public final class StorageSimulator {
                 temperatures[second % temperatures.length] = temperature;
                 double slope = second < SLOPE_WINDOW ? 0
                         : (temperature - temperatures[(second - SLOPE_WINDOW) % temperatures.length]) / SLOPE_WINDOW;
-                Observation o = new Observation(now, placement, now - placedAt, temperature, slope, throttle, watts, platform.powerCapWatts(),
-                        hostRate, workload.offeredBytesPerSecond(), arrived - served, calibration.migrationPauseSeconds());
-                Placement next = policy.decide(o);
-                if (next != placement) {
-                    placement = next;
+                Observation o = new Observation(now, plan, now - placedAt, temperature, slope, throttle, watts, platform.powerCapWatts(),
+                        hostRate, deviceRate, shares, workload.offeredBytesPerSecond(), arrived - served, calibration.migrationPauseSeconds());
+                Plan next = policy.decide(o);
+                int moved = plan.moves(next);
+                if (moved > 0) {
+                    plan = next;
                     placedAt = now;
-                    pauseLeft = calibration.migrationPauseSeconds();
-                    migrations++;
+                    pauseLeft = moved * calibration.migrationPauseSeconds();
+                    migrations += moved;
                 }
             }
             long n = poisson(random, recordsPerStep);
@@ -85,7 +90,10 @@ public final class StorageSimulator {
             }
             double working = Math.max(0, STEP - pauseLeft);
             pauseLeft = Math.max(0, pauseLeft - STEP);
-            double rate = placement == Placement.HOST ? hostRate : deviceRate * thermal.factor(throttle);
+            double onHost = plan.share(Placement.HOST, shares);
+            double onDevice = plan.share(Placement.DEVICE, shares);
+            double rate = Math.min(onHost > 0 ? hostRate / onHost : Double.POSITIVE_INFINITY,
+                    onDevice > 0 ? deviceRate * thermal.factor(throttle) / onDevice : Double.POSITIVE_INFINITY);
             double before = served;
             double done = Math.min(arrived - served, rate * working);
             served += done;
@@ -98,12 +106,9 @@ public final class StorageSimulator {
                 double reached = now + (STEP - working) + working * (a.position() - before) / Math.max(done, 1e-9);
                 latency.add(Math.max(0, reached - a.time()) + serviceSeconds + writeMicros / 1e6, a.records());
             }
-            if (placement == Placement.HOST) {
-                hostCpu += done / calibration.hostCoreBytesPerSecond();
-            } else {
-                onDevice += STEP;
-            }
-            watts = platform.ioWatts() + (placement == Placement.DEVICE ? platform.computeWatts() * done / (deviceRate * STEP) : 0);
+            hostCpu += done * onHost / calibration.hostCoreBytesPerSecond();
+            deviceWork += done * onDevice;
+            watts = platform.ioWatts() + platform.computeWatts() * done * onDevice / (deviceRate * STEP);
             temperature = thermal.step(temperature, watts, STEP);
             throttle = thermal.throttle(throttle, temperature);
             maxTemperature = Math.max(maxTemperature, temperature);
@@ -117,7 +122,7 @@ public final class StorageSimulator {
         }
         return new SimReport(policy.name(), workload.seconds(), served / workload.seconds(), servedLate / (workload.seconds() - lateFrom),
                 latency.quantile(0.50), latency.quantile(0.99), latency.quantile(0.999), records, unfinished, migrations, hostCpu, maxTemperature,
-                light, heavy, onDevice);
+                light, heavy, served > 0 ? deviceWork / served : 0);
     }
 
     /** Knuth's method, in slices small enough that e^-λ stays representable. */

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -152,27 +153,47 @@ class WioRuntimeTest {
     }
 
     @Test
-    void theReversiblePolicyTakesTheActorsOffTheDeviceBeforeItThrottles() throws Exception {
-        // a slow device (2 MB/s of actor work: the writer keeps it busy), its thermal model 200x faster than the wall
-        // clock, a decision every 50 ms (10 model seconds)
-        start(2e6, 200, Duration.ofMillis(50));
-        runtime.placement("reversible");
+    void theReversiblePolicyTakesActorsOffTheDeviceBeforeItThrottlesAndBringsThemBackAsItCools() throws Exception {
+        // a slow device (2 MB/s of actor work), its thermal model 400x faster than the wall clock, a decision every
+        // 25 ms (10 model seconds); the writer first measures what the device alone carries, then offers 85 % of it:
+        // enough to heat it past TMT1 if it kept every actor, little enough that it can take them all back once cool
+        start(2e6, 400, Duration.ofMillis(25));
+        runtime.placement("static-device");
         WioRuntime.WriteSession session = runtime.write(PIPELINE);
-        double hottest = 0;
-        boolean movedToHost = false;
-        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos(); // ~27 model minutes
         int i = 0;
-        while (System.nanoTime() < until) {
+        long t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < Duration.ofMillis(300).toNanos()) {
             session.write(line(i++));
+        }
+        double linesPerSecond = 0.85 * i / ((System.nanoTime() - t0) / 1e9);
+        runtime.placement("reversible");
+        double hottest = 0;
+        boolean leftDevice = false;
+        boolean cameBack = false;
+        long start = System.nanoTime();
+        long until = start + Duration.ofSeconds(10).toNanos(); // ~67 model minutes
+        long written = 0;
+        while (System.nanoTime() < until) {
+            long due = (long) ((System.nanoTime() - start) / 1e9 * linesPerSecond);
+            if (written >= due) {
+                LockSupport.parkNanos(200_000);
+            } else {
+                written = Math.max(written, due - 200); // a writer that fell behind does not catch up in a burst
+                session.write(line(i++));
+                written++;
+            }
             if (i % 200 == 0) {
                 var reading = runtime.telemetry();
                 hottest = Math.max(hottest, reading.temperatureC());
                 assertThat(reading.throttle()).isEqualTo(ThermalModel.Throttle.NONE);
-                movedToHost |= runtime.actors().stream().allMatch(a -> a.side() == ControlBlock.Side.HOST);
+                boolean allOnDevice = runtime.actors().stream().allMatch(a -> a.side() == ControlBlock.Side.DEVICE);
+                cameBack |= leftDevice && allOnDevice;
+                leftDevice |= !allOnDevice;
             }
         }
         session.finish();
-        assertThat(movedToHost).as("the actors left the device").isTrue();
+        assertThat(leftDevice).as("actors left the device as it heated").isTrue();
+        assertThat(cameBack).as("and came back once it cooled").isTrue();
         assertThat(hottest).as("the device heated while it ran them").isGreaterThan(60).isLessThan(70);
         assertThat(runtime.migrations()).isGreaterThanOrEqualTo(3);
     }

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.within;
 class StorageSimulatorTest {
 
     private static final Platform PLATFORM = Platform.standard();
-    private static final Calibration CALIBRATION = new Calibration(20e6, 0.4, 10e-6);
+    private static final Calibration CALIBRATION = new Calibration(20e6, Calibration.measuredStages(), 0.4, 10e-6);
 
     private static Workload load(double shareOfDevice, double seconds) {
         return new Workload(shareOfDevice * PLATFORM.deviceBytesPerSecond(CALIBRATION), 4096, seconds, 7);
@@ -41,7 +41,7 @@ class StorageSimulatorTest {
 
     @Test
     void theSameSeedGivesTheSameRun() {
-        PlacementPolicy reversible = AgilityScheduler.standard(PLATFORM.thermal());
+        PlacementPolicy reversible = AgilityScheduler.standard(PLATFORM);
         assertThat(StorageSimulator.run(PLATFORM, CALIBRATION, load(0.8, 600), reversible))
                 .isEqualTo(StorageSimulator.run(PLATFORM, CALIBRATION, load(0.8, 600), reversible));
     }
@@ -50,7 +50,7 @@ class StorageSimulatorTest {
     void staticDeviceThrottlesAtThePredictedTimeAndFallsBehindWhileReversiblePlacementKeepsUp() {
         Workload w = load(0.8, 1800);
         SimReport device = StorageSimulator.run(PLATFORM, CALIBRATION, w, PlacementPolicy.fixed(Placement.DEVICE));
-        SimReport reversible = StorageSimulator.run(PLATFORM, CALIBRATION, w, AgilityScheduler.standard(PLATFORM.thermal()));
+        SimReport reversible = StorageSimulator.run(PLATFORM, CALIBRATION, w, AgilityScheduler.standard(PLATFORM));
         SimReport host = StorageSimulator.run(PLATFORM, CALIBRATION, w, PlacementPolicy.fixed(Placement.HOST));
 
         // 80 % of the device's compute: 12 + 0.8 × 13 W → TMT1 at 1800 − (time throttled) ≈ when the model says
@@ -64,7 +64,24 @@ class StorageSimulatorTest {
         // it spends host CPU only while the device cools, and moves a bounded number of times (dwell, hysteresis)
         assertThat(reversible.hostCpuSeconds()).isLessThan(host.hostCpuSeconds() / 2);
         assertThat(reversible.migrations()).isBetween(2, 30);
-        assertThat(reversible.secondsOnDevice()).isGreaterThan(900);
+        assertThat(reversible.deviceWorkShare()).isGreaterThan(0.5);
+    }
+
+    @Test
+    void underALoadNeitherSideCarriesAloneReversiblePlacementRunsStagesOnBothWithoutThrottling() {
+        Workload w = load(2.0, 1800);
+        SimReport device = StorageSimulator.run(PLATFORM, CALIBRATION, w, PlacementPolicy.fixed(Placement.DEVICE));
+        SimReport host = StorageSimulator.run(PLATFORM, CALIBRATION, w, PlacementPolicy.fixed(Placement.HOST));
+        SimReport reversible = StorageSimulator.run(PLATFORM, CALIBRATION, w, AgilityScheduler.standard(PLATFORM));
+
+        assertThat(host.throughputBytesPerSecond()).isCloseTo(PLATFORM.hostBytesPerSecond(CALIBRATION), within(0.01 * w.offeredBytesPerSecond()));
+        assertThat(device.secondsLightThrottle()).isPositive();
+        // the compressor on the host, the rest on the device while it is cool; then only what the device sustains
+        assertThat(reversible.throughputBytesPerSecond()).isGreaterThan(1.3 * host.throughputBytesPerSecond());
+        assertThat(reversible.deviceWorkShare()).isBetween(0.2, 0.8);
+        assertThat(reversible.secondsLightThrottle() + reversible.secondsHeavyThrottle()).isZero();
+        assertThat(reversible.maxTemperatureC()).isLessThan(PLATFORM.thermal().tmt1C());
+        assertThat(reversible.hostCpuSeconds()).isLessThanOrEqualTo(PLATFORM.hostCores() * 1800 * 1.0001);
     }
 
     @Test
