@@ -40,6 +40,12 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--base-mb", defaultValue = "100", description = "memory of each tenant's replay process, added to its trace (default ${DEFAULT-VALUE})")
     long baseMb;
 
+    @Option(names = "--speed-up", defaultValue = "1", description = "replay the traces this many times faster than recorded (the study: 100; default ${DEFAULT-VALUE})")
+    double speedUp;
+
+    @Option(names = "--cores", defaultValue = "" + Scenario.DEFAULT_CORES, description = "the host's CPUs, shared by tenants faulting in memory at once (default ${DEFAULT-VALUE})")
+    int cores;
+
     @Option(names = "--seed", defaultValue = "42", description = "orders tenants within a tick (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -50,8 +56,9 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (capacityMb <= 0 || baseMb < 0) {
-            err.println((capacityMb <= 0 ? "--capacity-mb: must be positive" : "--base-mb: must not be negative"));
+        if (capacityMb <= 0 || baseMb < 0 || speedUp < 1 || cores < 1) {
+            err.println(capacityMb <= 0 ? "--capacity-mb: must be positive" : baseMb < 0 ? "--base-mb: must not be negative"
+                    : speedUp < 1 ? "--speed-up: at least 1" : "--cores: at least 1");
             return 2;
         }
         if (high.isEmpty() && low.isEmpty()) {
@@ -71,9 +78,10 @@ final class SimulateCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return 2;
         }
-        Scenario scenario = Scenario.of(tenants, capacityMb * 1_000_000L, seed);
-        out.printf(Locale.ROOT, "%d tenants, host %d MB, sum of peaks %d MB, seed %d%n", tenants.size(), capacityMb,
-                tenants.stream().mapToLong(TenantSpec::peak).sum() / 1_000_000, seed);
+        Scenario scenario = Scenario.of(tenants, capacityMb * 1_000_000L, seed).replayed(speedUp, cores);
+        out.printf(Locale.ROOT, "%d tenants, host %d MB and %d CPUs, sum of peaks %d MB, replayed %sx, seed %d%n", tenants.size(), capacityMb,
+                cores, tenants.stream().mapToLong(TenantSpec::peak).sum() / 1_000_000, speedUp == Math.rint(speedUp) ? String.valueOf((long) speedUp)
+                        : String.valueOf(speedUp), seed);
         out.printf(Locale.ROOT, "%-52s %7s %9s %12s %10s %12s  %s%n", "policy", "killed", "survival", "high slow", "high p95",
                 "delay s", "over-prov MB*s");
         for (Policy policy : Policies.all()) {

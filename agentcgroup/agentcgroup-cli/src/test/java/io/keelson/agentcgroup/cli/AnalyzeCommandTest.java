@@ -60,12 +60,18 @@ class AnalyzeCommandTest {
         Run r = run("simulate", "--high", SCENARIO + "/dask__dask-11628", "--low", SCENARIO + "/sigmavirus24__github3.py-673",
                 "--low", SCENARIO + "/sigmavirus24__github3.py-673", "--capacity-mb", "1100");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("3 tenants, host 1100 MB, sum of peaks 1231 MB", "static memory.max = peak", "senpai",
+        assertThat(r.out()).contains("3 tenants, host 1100 MB and 4 CPUs, sum of peaks 1231 MB, replayed 1x", "static memory.max = peak", "senpai",
                 "systemd-oomd", "OOM: the host ran out of memory");
         assertThat(r.out().lines().filter(l -> l.startsWith("agentcgroup")).findFirst().orElseThrow()).contains(" 0  ", "100%");
         Run bad = run("simulate", "--low", "src", "--capacity-mb", "0");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("--capacity-mb: must be positive");
+        Run slow = run("simulate", "--low", "src", "--capacity-mb", "100", "--speed-up", "0.5");
+        assertThat(slow.exit()).isEqualTo(2);
+        assertThat(slow.err()).contains("--speed-up: at least 1");
+        Run replayed = run("simulate", "--high", SCENARIO + "/dask__dask-11628", "--low", SCENARIO + "/sigmavirus24__github3.py-673",
+                "--low", SCENARIO + "/sigmavirus24__github3.py-673", "--capacity-mb", "1300", "--speed-up", "100", "--cores", "2");
+        assertThat(replayed.out()).contains("host 1300 MB and 2 CPUs", "replayed 100x");
         Run noTrace = run("simulate", "--low", "src", "--capacity-mb", "100");
         assertThat(noTrace.err()).contains("--low: src holds no resources.json");
     }

@@ -339,6 +339,8 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
     }
 
     static final int MAX_TENANTS = 32;
+    static final int MAX_SPEED_UP = 1000; // beyond it the ticks (100 ms / speed-up) make a replay slower, not faster
+    static final int MAX_CORES = 1024;
 
     @Override
     public void simulate(SimulateRequest request, StreamObserver<SimulateResponse> out) {
@@ -347,6 +349,10 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
                 "1.." + MAX_TENANTS + " tenants, got " + request.getTenantsCount());
         v.check(request.getCapacityMb() > 0, "capacity_mb", "must be positive, was " + request.getCapacityMb());
         v.check(request.getBaseMb() >= 0, "base_mb", "must not be negative, was " + request.getBaseMb());
+        double speedUp = request.getSpeedUp() == 0 ? 1 : request.getSpeedUp();
+        int cores = request.getCores() == 0 ? Scenario.DEFAULT_CORES : request.getCores();
+        v.check(speedUp >= 1 && speedUp <= MAX_SPEED_UP, "speed_up", "1.." + MAX_SPEED_UP + " (0: 1), was " + request.getSpeedUp());
+        v.check(cores >= 1 && cores <= MAX_CORES, "cores", "1.." + MAX_CORES + " (0: " + Scenario.DEFAULT_CORES + "), was " + request.getCores());
         List<Policy> policies = new ArrayList<>();
         for (int i = 0; i < request.getPoliciesCount(); i++) {
             String name = request.getPolicies(i);
@@ -378,7 +384,7 @@ public final class AgentCgroupGrpcService extends AgentCgroupServiceGrpc.AgentCg
             out.onError(e);
             return;
         }
-        Scenario scenario = Scenario.of(tenants, request.getCapacityMb() * 1_000_000L, request.getSeed());
+        Scenario scenario = Scenario.of(tenants, request.getCapacityMb() * 1_000_000L, request.getSeed()).replayed(speedUp, cores);
         SimulateResponse.Builder response = SimulateResponse.newBuilder().setBackend(Backend.BACKEND_OFFLINE_ANALYSIS);
         for (Policy policy : policies.isEmpty() ? Policies.all() : policies) {
             response.addPolicies(wire(Simulator.run(scenario, policy)));

@@ -29,10 +29,6 @@ import java.util.stream.Stream;
  */
 public final class SessionRegistry {
 
-    /** CPU weights of AgentCgroup's layout: a high-priority session gets three times a low one's CPU under contention. */
-    public static final int HIGH_CPU_WEIGHT = 150;
-    public static final int LOW_CPU_WEIGHT = 50;
-
     /** Below this a tool call cannot even start a shell: refused as a limit. */
     public static final long MEMORY_FLOOR = 16L << 20;
     public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
@@ -123,7 +119,7 @@ public final class SessionRegistry {
                 throw new UncheckedIOException("cannot create " + workDir, e);
             }
             Cgroup group = runner.openSession(id);
-            group.setCpuWeight(priority == Priority.HIGH ? HIGH_CPU_WEIGHT : LOW_CPU_WEIGHT);
+            group.setCpuWeight(priority.cpuWeight());
             Session session = new Session(id, priority, defaultMemoryLimit, new CommandPolicy(allowed, searchPath), workDir, group,
                     new ArrayDeque<>(), opened.incrementAndGet());
             if (sessions.putIfAbsent(id, session) != null) {

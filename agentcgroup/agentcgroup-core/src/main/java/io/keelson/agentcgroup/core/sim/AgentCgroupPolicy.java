@@ -8,6 +8,8 @@ import java.util.Map;
  * AgentCgroup's policy, on signals a real host has (usage, each session's own peak so far, growth over the
  * last second, free memory):
  * <ul>
+ *   <li>sessions carry CPU weights by priority (high 150, low 50, as the live sessions' cgroups do), so when several
+ *   fault in memory at once the high-priority one gets a CPU first;</li>
  *   <li>high-priority sessions are never held back, and while one bursts the memory its burst is taking (its growth
  *   over the last second) is kept free for it (reserving up to its recent peak instead starved low-priority sessions
  *   whenever memory stayed short: 1-5 points less survival in the benchmark);</li>
@@ -91,6 +93,12 @@ public final class AgentCgroupPolicy implements Policy {
             }
         }
         return reserve;
+    }
+
+    /** AgentCgroup's layout: sessions weighted by priority (high 150, low 50), so a high session's page faults get the CPU first. */
+    @Override
+    public int cpuWeight(Host.Tenant tenant) {
+        return tenant.spec().priority().cpuWeight();
     }
 
     /** The kernel's choice (oom_badness): the most memory held, counting {@code oom_score_adj} as thousandths of the host. */

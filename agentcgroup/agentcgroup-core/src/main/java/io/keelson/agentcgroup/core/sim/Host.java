@@ -24,7 +24,10 @@ public final class Host {
         boolean done;
         double finishedAt;
         Optional<String> killed = Optional.empty();
-        double carryStall;
+        double carryStall; // direct reclaim still to wait for
+        double faultLeft;  // bytes of the latest allocation still to fault in
+        double faultShare; // of a CPU, for this tick
+        double pendingStall; // what the allocation under way has waited so far
         long peakUsage;
         int reclaimStalls;
         double noProgress;

@@ -22,6 +22,11 @@ public interface Policy {
         return true;
     }
 
+    /** The tenant's CPU weight, by which tenants faulting at once share the host's CPUs: the kernel's default unless the policy sets one. */
+    default int cpuWeight(Host.Tenant tenant) {
+        return Priority.DEFAULT_CPU_WEIGHT;
+    }
+
     /** The kernel's choice when the host is out of memory: the largest tenant (its OOM score). */
     default Host.Tenant oomVictim(Host host) {
         return host.tenants().stream().filter(Host.Tenant::alive).max(Comparator.comparingLong(Host.Tenant::usage)).orElseThrow();

@@ -14,29 +14,31 @@ import java.util.Random;
  *   <li>over its {@code high}: it is throttled (no progress this tick, counted as pressure);</li>
  *   <li>the policy may hold back its allocation (an injected delay);</li>
  *   <li>the host cannot hold it: the kernel OOM-kills the policy's victim (by default the largest tenant);</li>
- *   <li>otherwise it allocates: every allocation costs its page faults (bytes at the fault rate), and one that
- *   would leave less than the watermark free also waits for direct reclaim of the shortfall at the reclaim
- *   rate; the wait is the allocation's stall, paid out of the tenant's next ticks.</li>
+ *   <li>otherwise it allocates: one that would leave less than the watermark free waits for direct reclaim of the
+ *   shortfall at the reclaim rate, then faults its bytes in; tenants faulting at once share the host's CPUs by the
+ *   CPU weight the policy gives them (at most one CPU each, at the fault rate per CPU); the allocation's stall, paid
+ *   out of the tenant's next ticks, ends when its last byte is in.</li>
  * </ul>
  * A tenant that makes no progress for the scenario's stall limit counts as livelocked and is ended.
  */
 public final class Simulator {
 
-    private static final int PRESSURE_TICKS = 100; // a 10 s PSI-like window at 100 ms ticks
-    private static final int HISTORY_TICKS = 10;   // 1 s of usage history for growth
+    private static final double PRESSURE_SECONDS = 10; // a PSI-like window
+    private static final double HISTORY_SECONDS = 1;   // usage history for growth
 
     private Simulator() {
     }
 
     public static SimResult run(Scenario scenario, Policy policy) {
-        Host host = new Host(scenario, PRESSURE_TICKS, HISTORY_TICKS);
         double dt = scenario.tickSeconds();
+        Host host = new Host(scenario, (int) Math.max(1, Math.round(PRESSURE_SECONDS / dt)), (int) Math.max(1, Math.round(HISTORY_SECONDS / dt)));
         double longest = scenario.tenants().stream().mapToDouble(TenantSpec::duration).max().orElse(0);
         double end = longest * 10 + 600;
         Random order = new Random(scenario.seed());
         List<Host.Tenant> running = new ArrayList<>(host.tenants());
         while (host.tenants().stream().anyMatch(Host.Tenant::alive) && host.now < end) {
             policy.tick(host);
+            shareCpus(host, policy, scenario.cpuCores());
             Collections.shuffle(running, order);
             for (Host.Tenant t : running) {
                 if (t.alive()) {
@@ -83,11 +85,26 @@ public final class Simulator {
         if (t.carryStall > 0) {
             double paid = Math.min(t.carryStall, budget);
             t.carryStall -= paid;
+            t.pendingStall += paid;
             budget -= paid;
             stall(t, paid);
             if (budget <= 0) {
                 return;
             }
+        }
+        if (t.faultLeft > 0) {
+            double rate = t.faultShare * host.scenarioFaultRate();
+            double seconds = t.faultLeft / rate;
+            if (seconds > budget * (1 + 1e-9)) {
+                t.faultLeft -= rate * budget;
+                t.pendingStall += budget;
+                stall(t, budget);
+                return;
+            }
+            t.faultLeft = 0;
+            t.allocationStalls.add(t.pendingStall + seconds);
+            budget = Math.max(0, budget - seconds);
+            stall(t, seconds);
         }
         double next = Math.min(t.progress + budget, t.spec().duration());
         long target = t.spec().demand(next);
@@ -121,9 +138,9 @@ public final class Simulator {
             if (reclaim > 0) {
                 t.reclaimStalls++;
             }
-            double stall = need / host.scenarioFaultRate() + reclaim;
-            t.allocationStalls.add(stall);
-            t.carryStall += stall;
+            t.carryStall += reclaim;
+            t.faultLeft = need;
+            t.pendingStall = 0;
         }
         t.usage = target;
         t.peakUsage = Math.max(t.peakUsage, target);
@@ -132,6 +149,35 @@ public final class Simulator {
         if (t.progress >= t.spec().duration()) {
             t.done = true;
             t.finishedAt = host.now + dt;
+        }
+    }
+
+    /**
+     * Shares the CPUs among the tenants with page faults to take this tick, by weight, at most one CPU each (the
+     * kernel's fair scheduler: what a capped tenant cannot use goes to the others). Shares are set once a tick: a CPU
+     * a tenant frees mid-tick goes to the others from the next one.
+     */
+    static void shareCpus(Host host, Policy policy, int cores) {
+        List<Host.Tenant> faulting = new ArrayList<>();
+        for (Host.Tenant t : host.tenants()) {
+            if (t.alive() && t.faultLeft > 0 && !t.frozen && host.now >= t.delayedUntil) {
+                faulting.add(t);
+            }
+        }
+        double free = cores;
+        while (!faulting.isEmpty()) {
+            double weights = faulting.stream().mapToDouble(policy::cpuWeight).sum();
+            double perWeight = free / weights;
+            List<Host.Tenant> capped = faulting.stream().filter(t -> policy.cpuWeight(t) * perWeight >= 1).toList();
+            if (capped.isEmpty()) {
+                faulting.forEach(t -> t.faultShare = policy.cpuWeight(t) * perWeight);
+                return;
+            }
+            for (Host.Tenant t : capped) {
+                t.faultShare = 1;
+                free -= 1;
+            }
+            faulting.removeAll(capped);
         }
     }
 

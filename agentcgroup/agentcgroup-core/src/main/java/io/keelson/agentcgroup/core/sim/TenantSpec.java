@@ -35,6 +35,11 @@ public record TenantSpec(String name, Priority priority, double[] times, long[] 
         return new TenantSpec(trace.name(), priority, t, b, baseBytes);
     }
 
+    /** The same trace played {@code factor} times faster. */
+    public TenantSpec spedUp(double factor) {
+        return new TenantSpec(name, priority, Arrays.stream(times).map(t -> t / factor).toArray(), bytes, baseBytes);
+    }
+
     public TenantSpec named(String newName, Priority newPriority) {
         return new TenantSpec(newName, newPriority, times, bytes, baseBytes);
     }
