@@ -265,7 +265,7 @@ public final class WioGrpcService extends WioServiceGrpc.WioServiceImplBase impl
                         .setLateThroughputMbPerSecond(s.lateThroughputBytesPerSecond() / 1e6).setP50Ms(s.p50Seconds() * 1e3).setP99Ms(s.p99Seconds() * 1e3)
                         .setP999Ms(s.p999Seconds() * 1e3).setMigrations(s.migrations()).setHostCpuSeconds(s.hostCpuSeconds())
                         .setMaxTemperatureC(s.maxTemperatureC()).setThrottledSeconds(s.secondsLightThrottle() + s.secondsHeavyThrottle())
-                        .setUnfinishedRecords(s.unfinishedRecords()));
+                        .setUnfinishedRecords(s.unfinishedRecords()).setDeviceWorkShare(s.deviceWorkShare()));
             }
             return b.build();
         });

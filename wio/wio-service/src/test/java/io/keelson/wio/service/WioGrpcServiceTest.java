@@ -187,6 +187,8 @@ class WioGrpcServiceTest {
         var sim = stub.runSimulation(RunSimulationRequest.newBuilder().setMinutes(30).setSeed(1).build());
         assertThat(sim.getPlacementsList()).extracting(p -> p.getPolicy()).containsExactly("static-host", "static-device", "reversible");
         assertThat(sim.getPlacements(2).getP99Ms()).isLessThan(sim.getPlacements(1).getP99Ms());
+        assertThat(sim.getPlacementsList()).extracting(p -> p.getDeviceWorkShare()).satisfiesExactly(host -> assertThat(host).isZero(),
+                device -> assertThat(device).isEqualTo(1.0), reversible -> assertThat(reversible).isStrictlyBetween(0.0, 1.0));
         assertThat(fields(catchThrowableOfType(StatusRuntimeException.class, () -> stub.runSimulation(RunSimulationRequest.newBuilder().setMinutes(500)
                 .build())))).containsExactly("minutes");
     }
