@@ -60,21 +60,13 @@ public record AgilityScheduler(Platform platform, double minDwellSeconds, double
         // hot: the device's work under the plan, at the rate the pipeline would then run, must be what it can sustain
         double deviceBudget = hot ? sustainableShare() * o.deviceBytesPerSecond() : Double.POSITIVE_INFINITY;
         double need = o.offeredBytesPerSecond() + o.queueBytes() / DRAIN_SECONDS;
-        ToDoubleFunction<Plan> served = p -> Math.min(need, rate(p, o, device));
+        ToDoubleFunction<Plan> served = p -> Math.min(need, p.rate(o.stageShares(), o.hostBytesPerSecond(), device));
         Comparator<Plan> better = Comparator.comparingDouble(served)
                 .thenComparing(Comparator.comparingDouble((Plan p) -> p.share(Placement.HOST, o.stageShares())).reversed())
                 .thenComparing(Comparator.comparingInt((Plan p) -> p.moves(o.current())).reversed());
         return Plan.candidates(o.stageShares()).stream()
                 .filter(p -> served.applyAsDouble(p) * p.share(Placement.DEVICE, o.stageShares()) <= deviceBudget)
                 .max(better).orElse(o.current());
-    }
-
-    /** The pipeline's rate under {@code plan}: the slower of the two sides for the share each carries. */
-    static double rate(Plan plan, Observation o, double deviceBytesPerSecond) {
-        double host = plan.share(Placement.HOST, o.stageShares());
-        double device = plan.share(Placement.DEVICE, o.stageShares());
-        return Math.min(host > 0 ? o.hostBytesPerSecond() / host : Double.POSITIVE_INFINITY,
-                device > 0 ? deviceBytesPerSecond / device : Double.POSITIVE_INFINITY);
     }
 
     /** The share of its full-speed compute the device can keep up for good without getting warmer than TMT1 − hysteresis. */

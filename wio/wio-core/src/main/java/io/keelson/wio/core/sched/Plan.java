@@ -36,6 +36,17 @@ public record Plan(List<Placement> stages) {
         return share;
     }
 
+    /**
+     * The pipeline's rate under this plan: the slower of the two sides, each side's rate for the whole pipeline divided
+     * by the share of the work it carries.
+     */
+    public double rate(List<Double> stageShares, double hostBytesPerSecond, double deviceBytesPerSecond) {
+        double host = share(Placement.HOST, stageShares);
+        double device = share(Placement.DEVICE, stageShares);
+        return Math.min(host > 0 ? hostBytesPerSecond / host : Double.POSITIVE_INFINITY,
+                device > 0 ? deviceBytesPerSecond / device : Double.POSITIVE_INFINITY);
+    }
+
     /** How many stages move to go from this plan to {@code next}. */
     public int moves(Plan next) {
         return (int) IntStream.range(0, stages.size()).filter(i -> stages.get(i) != next.stages.get(i)).count();

@@ -92,8 +92,7 @@ public final class StorageSimulator {
             pauseLeft = Math.max(0, pauseLeft - STEP);
             double onHost = plan.share(Placement.HOST, shares);
             double onDevice = plan.share(Placement.DEVICE, shares);
-            double rate = Math.min(onHost > 0 ? hostRate / onHost : Double.POSITIVE_INFINITY,
-                    onDevice > 0 ? deviceRate * thermal.factor(throttle) / onDevice : Double.POSITIVE_INFINITY);
+            double rate = plan.rate(shares, hostRate, deviceRate * thermal.factor(throttle));
             double before = served;
             double done = Math.min(arrived - served, rate * working);
             served += done;

@@ -36,7 +36,7 @@ class AgilitySchedulerTest {
         // 1.8x either side's rate: the compressor on the host (30 / 0.5 = 60 MB/s), the rest on the device (30 / 0.5)
         Plan split = SCHEDULER.decide(at(Plan.all(DEVICE, 3), 50, 0.01, ThermalModel.Throttle.NONE, 1.8 * RATE));
         assertThat(split).isEqualTo(new Plan(List.of(DEVICE, DEVICE, HOST)));
-        assertThat(AgilityScheduler.rate(split, at(split, 50, 0, ThermalModel.Throttle.NONE, 0), RATE)).isEqualTo(60e6);
+        assertThat(split.rate(SHARES, RATE, RATE)).isEqualTo(60e6);
     }
 
     @Test
